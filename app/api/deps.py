@@ -1,0 +1,99 @@
+"""Dependencies shared by every route: strict query strings, paging, the request's URL."""
+
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from fastapi import Depends, Query, Request
+from starlette.datastructures import URL
+
+from app.config import get_settings
+from app.errors import BadParameter
+from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageParams
+
+MAX_PARAM_LENGTH = 500
+
+
+def _accepts_many(annotation: Any) -> bool:
+    if get_origin(annotation) in (list, tuple, set, frozenset):
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_accepts_many(a) for a in get_args(annotation))
+    return False
+
+
+_cache: dict[int, dict[str, bool]] = {}
+
+
+def _query_params_of(request: Request) -> dict[str, bool]:
+    """The route's documented query parameters: name → whether it may repeat."""
+    route = request.scope.get("route")
+    if route is None:
+        return {}
+    known = _cache.get(id(route))
+    if known is None:
+        known = {}
+        stack = [route.dependant]
+        while stack:
+            dep = stack.pop()
+            stack.extend(dep.dependencies)
+            for p in dep.query_params:
+                known[p.alias] = _accepts_many(p.field_info.annotation)
+        _cache[id(route)] = known
+    return known
+
+
+def strict_query(request: Request) -> None:
+    """400 for a query parameter the route does not take, repeated, too long or with NUL bytes."""
+    known = _query_params_of(request)
+    for name in request.query_params:
+        if name not in known:
+            accepted = ", ".join(sorted(known)) or "none"
+            raise BadParameter(name[:100], f"unknown parameter; this endpoint accepts: {accepted}")
+    for name, many in known.items():
+        values = request.query_params.getlist(name)
+        if len(values) > 1 and not many:
+            raise BadParameter(name, "given more than once; it takes a single value")
+        for v in values:
+            if "\x00" in v:
+                raise BadParameter(name, "contains a NUL byte")
+            if len(v) > MAX_PARAM_LENGTH:
+                raise BadParameter(name, f"longer than {MAX_PARAM_LENGTH} characters")
+
+
+def page_params(
+    limit: Annotated[
+        int,
+        Query(ge=1, le=MAX_LIMIT, description=f"items per page, 1 to {MAX_LIMIT}", examples=[50]),
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_PARAM_LENGTH,
+            description="opaque; copy `meta.next_cursor` of the previous page",
+        ),
+    ] = None,
+    count: Annotated[
+        bool,
+        Query(
+            description="also return `meta.total`, the number of matching items (one more query)"
+        ),
+    ] = False,
+) -> PageParams:
+    """Paging parameters common to every list endpoint."""
+    return PageParams(limit=limit, cursor=cursor, count=count)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def request_url(request: Request) -> URL:
+    """The URL as the client sees it (behind a proxy: PUBLIC_URL), for `next` links."""
+    url = request.url
+    public = get_settings().public_url
+    if public:
+        base = URL(public.rstrip("/"))
+        url = url.replace(scheme=base.scheme, netloc=base.netloc, path=base.path + url.path)
+    return url
+
+
+UrlDep = Annotated[URL, Depends(request_url)]

@@ -1,0 +1,175 @@
+"""/v1/estimates: the main query, and one estimate with its citations."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from app.api.deps import PageDep, UrlDep
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.filters import (
+    DEFAULT_ESTIMATE_SORT,
+    PERIOD_FORMATS,
+    EstimateFilters,
+    EstimateSort,
+    Match,
+    parse_country,
+    parse_period_bound,
+)
+from app.pagination import Page
+from app.queries import estimates as queries
+from app.schemas.read import EstimateDetail, EstimateSummary
+
+router = APIRouter(prefix="/v1/estimates", tags=["estimates"])
+
+Ids = list[str] | None
+
+
+def estimate_filters(
+    metric: Annotated[
+        Ids,
+        Query(
+            description="metric id (repeat for OR); /v1/metrics lists them",
+            examples=["workers_abroad"],
+        ),
+    ] = None,
+    country: Annotated[
+        Ids,
+        Query(
+            description="ISO 3166-1 alpha-2 or alpha-3 code, any case, or ISO English name "
+            "(repeat for OR); matches estimates whose scope names the country",
+            examples=["CN"],
+        ),
+    ] = None,
+    worldwide: Annotated[
+        bool | None,
+        Query(description="true: only worldwide figures; false: only country-scoped ones"),
+    ] = None,
+    sector: Annotated[
+        Ids,
+        Query(
+            description="sector id (repeat for OR); /v1/sectors lists them",
+            examples=["construction"],
+        ),
+    ] = None,
+    claimant: Annotated[
+        Ids,
+        Query(
+            description="id of the source making the claim (repeat for OR)",
+            examples=["un-panel-of-experts"],
+        ),
+    ] = None,
+    document: Annotated[
+        Ids,
+        Query(description="id of a document that states or quotes the estimate (repeat for OR)"),
+    ] = None,
+    period_from: Annotated[
+        str | None,
+        Query(
+            description=f"start of the date range ({PERIOD_FORMATS}); `2019` means 2019-01-01",
+            examples=["2019"],
+        ),
+    ] = None,
+    period_to: Annotated[
+        str | None,
+        Query(
+            description=f"end of the date range ({PERIOD_FORMATS}); `2024` means 2024-12-31",
+            examples=["2024"],
+        ),
+    ] = None,
+    match: Annotated[
+        Match,
+        Query(
+            description="`overlaps`: the estimate's period overlaps the range (default); "
+            "`within`: it lies inside the range. Estimates without a known period never "
+            "match a date range"
+        ),
+    ] = Match.overlaps,
+    min_value: Annotated[
+        float | None,
+        Query(
+            description="only estimates whose value can be this large or larger (high ≥ it; "
+            "lower bounds always can)",
+            allow_inf_nan=False,
+        ),
+    ] = None,
+    max_value: Annotated[
+        float | None,
+        Query(
+            description="only estimates whose value can be this small or smaller (low ≤ it; "
+            "upper bounds always can)",
+            allow_inf_nan=False,
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="words to find (case-insensitive) in quotes, notes and value wording",
+            examples=["Hunchun"],
+        ),
+    ] = None,
+) -> EstimateFilters:
+    """Parse and check the filters of /v1/estimates."""
+    return EstimateFilters(
+        metric=metric or [],
+        country=[parse_country(c) for c in country or []],
+        worldwide=worldwide,
+        sector=sector or [],
+        claimant=claimant or [],
+        document=document or [],
+        period_from=parse_period_bound(period_from, "period_from", end=False)
+        if period_from
+        else None,
+        period_to=parse_period_bound(period_to, "period_to", end=True) if period_to else None,
+        match=match,
+        min_value=min_value,
+        max_value=max_value,
+        q=q,
+    )
+
+
+EstimateId = Annotated[
+    str,
+    Path(
+        description="the estimate's stable id",
+        examples=["panel-2024-workers-abroad-2023"],
+        max_length=120,
+    ),
+]
+
+
+@router.get(
+    "",
+    summary="Search estimates",
+    response_model=Page[EstimateSummary],
+    responses=problem_responses(400),
+)
+def list_estimates(
+    session: SessionDep,
+    filters: Annotated[EstimateFilters, Depends(estimate_filters)],
+    page: PageDep,
+    url: UrlDep,
+    sort: Annotated[
+        EstimateSort,
+        Query(description="order of the results; `-` for descending"),
+    ] = DEFAULT_ESTIMATE_SORT,
+) -> Page[EstimateSummary]:
+    """Estimates matching every filter given (AND); repeated values of a filter combine with OR.
+
+    Example, all worker-count estimates for China 2019–2024:
+    `/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024`.
+    """
+    return queries.list_estimates(session, filters, sort, page, url)
+
+
+@router.get(
+    "/{estimate_id}",
+    summary="One estimate with its citations",
+    response_model=EstimateDetail,
+    responses=problem_responses(400, 404),
+)
+def get_estimate(session: SessionDep, estimate_id: EstimateId) -> EstimateDetail:
+    """The estimate, its claimant and origin document, and every citation with its quote."""
+    return queries.get_estimate(session, estimate_id)

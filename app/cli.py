@@ -1,0 +1,103 @@
+"""The `dprk-labor` command: serve, migrate, check, load."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.config import get_settings
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from app import migrate
+
+    if args.down:
+        migrate.downgrade(revision=args.revision or "base")
+        print(f"downgraded to {args.revision or 'base'}")
+    else:
+        migrate.upgrade(revision=args.revision or "head")
+        print(f"database at {migrate.head_revision() if not args.revision else args.revision}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from app import seed
+
+    data, problems = seed.check(args.path)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.path}", file=sys.stderr)
+        return 1
+    print(
+        f"{args.path}: ok ({len(data.estimates)} estimates, {len(data.documents)} documents, "
+        f"{len(data.sources)} sources)"
+    )
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    from app import seed
+    from app.db import get_engine, session_factory
+
+    with session_factory(get_engine())() as session:
+        try:
+            report = seed.load(session, args.path)
+        except seed.SeedError as exc:
+            for p in exc.problems:
+                print(p, file=sys.stderr)
+            print(f"{exc}; nothing was loaded", file=sys.stderr)
+            return 1
+        session.commit()
+    print(f"loaded {args.path}: {report}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:app",
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per job."""
+    default_seed = get_settings().seed_dir
+    parser = argparse.ArgumentParser(prog="dprk-labor", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="migrate the database (DATABASE_URL) to the newest schema")
+    p.add_argument("--down", action="store_true", help="downgrade instead (default: to base)")
+    p.add_argument("--revision", help="target revision (default: head, or base with --down)")
+    p.set_defaults(func=_migrate)
+
+    p = sub.add_parser("check", help="validate seed data without writing anything")
+    p.add_argument("path", nargs="?", type=Path, default=default_seed)
+    p.set_defaults(func=_check)
+
+    p = sub.add_parser("load", help="load seed data (idempotent, all or nothing)")
+    p.add_argument("path", nargs="?", type=Path, default=default_seed)
+    p.set_defaults(func=_load)
+
+    p = sub.add_parser("serve", help="serve the API with uvicorn")
+    p.add_argument("--host", help="default: HOST or 127.0.0.1")
+    p.add_argument("--port", type=int, help="default: PORT or 8000")
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `dprk-labor`."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

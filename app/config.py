@@ -1,0 +1,37 @@
+"""Settings, read from the environment (and a `.env` file) once per process."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The project checkout (alembic.ini, migrations/, seed_data/); in an installed copy without
+# them next to the package, the working directory is taken instead.
+ROOT = Path(__file__).resolve().parent.parent
+if not (ROOT / "migrations").is_dir():
+    ROOT = Path.cwd()
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a running instance."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        f"sqlite:///{ROOT / 'var' / 'dprk_labor.sqlite3'}",
+        description="SQLAlchemy URL; postgresql:// URLs use psycopg 3",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    seed_dir: Path = ROOT / "seed_data"
+    public_url: str | None = Field(
+        None, description="base URL used in `next` links when the API sits behind a proxy"
+    )
+    sql_echo: bool = False
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings; tests clear the cache after changing the environment."""
+    return Settings()

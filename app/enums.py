@@ -1,0 +1,78 @@
+"""Controlled vocabularies shared by the models, the API schemas and the seed loader."""
+
+from enum import StrEnum
+
+
+class ValueKind(StrEnum):
+    """What shape a figure has."""
+
+    point = "point"
+    range = "range"
+    lower_bound = "lower_bound"
+    upper_bound = "upper_bound"
+    change = "change"
+
+
+class Qualifier(StrEnum):
+    """How the text hedges a figure ("about", "at least", ...)."""
+
+    exact = "exact"
+    about = "about"
+    nearly = "nearly"
+    at_least = "at_least"
+    more_than = "more_than"
+    at_most = "at_most"
+    fewer_than = "fewer_than"
+    range = "range"
+
+
+# Which qualifiers make sense for which kind of value; the loader and the API enforce it.
+QUALIFIERS_BY_KIND: dict[ValueKind, frozenset[Qualifier]] = {
+    ValueKind.point: frozenset({Qualifier.exact, Qualifier.about, Qualifier.nearly}),
+    ValueKind.range: frozenset({Qualifier.range, Qualifier.about}),
+    ValueKind.lower_bound: frozenset({Qualifier.at_least, Qualifier.more_than}),
+    ValueKind.upper_bound: frozenset({Qualifier.at_most, Qualifier.fewer_than}),
+    ValueKind.change: frozenset({Qualifier.exact, Qualifier.about, Qualifier.nearly}),
+}
+
+
+class Precision(StrEnum):
+    """How precisely the text fixes a date or period."""
+
+    day = "day"
+    month = "month"
+    quarter = "quarter"
+    half = "half"
+    year = "year"
+    unknown = "unknown"
+
+
+class MetricKind(StrEnum):
+    """A stock is a level at a moment; a flow is an amount over a period."""
+
+    stock = "stock"
+    flow = "flow"
+
+
+class DocumentKind(StrEnum):
+    """What sort of publication a document is."""
+
+    report = "report"
+    interim_report = "interim_report"
+    filing = "filing"
+    resolution = "resolution"
+    news_article = "news_article"
+    statement = "statement"
+    research = "research"
+
+
+class SourceKind(StrEnum):
+    """What sort of body or person a source is."""
+
+    intergovernmental = "intergovernmental"
+    government = "government"
+    news_outlet = "news_outlet"
+    ngo = "ngo"
+    research_institute = "research_institute"
+    person = "person"
+    anonymous = "anonymous"

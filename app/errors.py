@@ -1,0 +1,168 @@
+"""One error shape: RFC 9457 problem+json, for our own errors and the framework's alike."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_TYPE_BASE = "https://dprk-labor-api.readthedocs.io/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class InvalidParam(BaseModel):
+    """One bad input: where it was, its name, and what is accepted instead."""
+
+    name: str = Field(description="the parameter or body field, e.g. `period_from`")
+    location: str = Field(description="query, path, header or body")
+    reason: str = Field(description="what is wrong and what is accepted")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; `parameter` names the first bad input, if any."""
+
+    type: str = Field(examples=[PROBLEM_TYPE_BASE + "invalid-parameter"])
+    title: str = Field(examples=["Invalid parameter"])
+    status: int = Field(examples=[400])
+    detail: str = Field(
+        examples=["period_from: expected YYYY, YYYY-MM or YYYY-MM-DD, got '2024-13'"]
+    )
+    instance: str | None = Field(None, examples=["/v1/estimates?period_from=2024-13"])
+    parameter: str | None = Field(None, examples=["period_from"])
+    invalid_params: list[InvalidParam] = []
+
+
+class AppError(Exception):
+    """Base of the errors the API raises on purpose; each renders as one problem+json."""
+
+    status = 500
+    slug = "internal-error"
+    title = "Internal error"
+
+    def __init__(self, detail: str, params: list[InvalidParam] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.params = params or []
+
+
+class BadParameter(AppError):
+    """A query or path parameter that is malformed, unknown, or names nothing that exists."""
+
+    status = 400
+    slug = "invalid-parameter"
+    title = "Invalid parameter"
+
+    def __init__(self, name: str, reason: str, location: str = "query") -> None:
+        super().__init__(
+            f"{name}: {reason}", [InvalidParam(name=name, location=location, reason=reason)]
+        )
+
+
+class NotFound(AppError):
+    """The addressed resource does not exist."""
+
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    params: list[InvalidParam] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Render a problem+json response."""
+    params = params or []
+    instance = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    body = Problem(
+        type=PROBLEM_TYPE_BASE + slug,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance[:2000],
+        parameter=params[0].name if params else None,
+        invalid_params=params,
+    )
+    return JSONResponse(
+        body.model_dump(mode="json"),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
+    params = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        location = loc[0] if loc else "request"
+        name = ".".join(loc[1:]) or location
+        reason = str(err.get("msg", "invalid value"))
+        if "input" in err and location != "body" and isinstance(err["input"], str):
+            reason += f"; got {err['input'][:100]!r}"
+        params.append(InvalidParam(name=name, location=location, reason=reason))
+    return params
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(request, exc.status, exc.slug, exc.title, exc.detail, exc.params)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    params = _validation_params(exc)
+    in_body = any(p.location == "body" for p in params)
+    status = 422 if in_body else 400
+    detail = "; ".join(f"{p.name}: {p.reason}" for p in params)
+    return problem_response(request, status, "invalid-parameter", "Invalid input", detail, params)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {404: "Not found", 405: "Method not allowed"}
+    title = titles.get(exc.status_code, "HTTP error")
+    slug = title.lower().replace(" ", "-")
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no resource at {request.url.path}; see /docs for the endpoints"
+    return problem_response(
+        request, exc.status_code, slug, title, detail, headers=getattr(exc, "headers", None)
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        request, 500, "internal-error", "Internal error", "an unexpected error occurred"
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error the app can produce through the one problem+json shape."""
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting problem+json errors."""
+    descriptions = {
+        400: "Invalid parameter: the problem names it and says what is accepted.",
+        404: "Not found.",
+        422: "Invalid request body.",
+    }
+    return {
+        s: {
+            "model": Problem,
+            "description": descriptions.get(s, "Error"),
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for s in statuses
+    }

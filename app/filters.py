@@ -1,0 +1,96 @@
+"""The one filter parser: turns query-string values into typed filters, or a 400 naming them."""
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+import pycountry
+
+from app.errors import BadParameter
+
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PERIOD_FORMATS = "YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+def parse_period_bound(value: str, name: str, *, end: bool) -> date:
+    """`2019` → 2019-01-01 (or 2019-12-31 as an end); `2019-02` → the month's first/last day."""
+    m = _PERIOD_RE.match(value)
+    if not m:
+        raise BadParameter(name, f"expected {PERIOD_FORMATS}, got {value[:50]!r}")
+    year, month, day = int(m[1]), m[2], m[3]
+    try:
+        if day is not None:
+            return date(year, int(month), int(day))
+        if month is not None:
+            mo = int(month)
+            return date(year, mo, calendar.monthrange(year, mo)[1] if end else 1)
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    except (ValueError, calendar.IllegalMonthError):
+        raise BadParameter(name, f"{value!r} is not a real date ({PERIOD_FORMATS})") from None
+
+
+def parse_country(value: str, name: str = "country") -> str:
+    """ISO alpha-2 for an alpha-2 or alpha-3 code (any case) or a country name."""
+    text = value.strip()
+    try:
+        country = pycountry.countries.lookup(text)
+    except LookupError:
+        raise BadParameter(
+            name,
+            f"unknown country {value[:50]!r}; use an ISO 3166-1 alpha-2 or alpha-3 code "
+            "(CN, CHN) or its ISO English name ('Russian Federation'); /v1/countries lists them",
+        ) from None
+    return str(country.alpha_2)
+
+
+class Match(StrEnum):
+    """How an estimate's period must relate to period_from..period_to."""
+
+    overlaps = "overlaps"
+    within = "within"
+
+
+class EstimateSort(StrEnum):
+    """Orderings of /v1/estimates; `-` for descending. Estimates with no period come last."""
+
+    period_start = "period_start"
+    period_start_desc = "-period_start"
+    period_end = "period_end"
+    period_end_desc = "-period_end"
+    value = "value"
+    value_desc = "-value"
+    id = "id"
+    id_desc = "-id"
+
+
+DEFAULT_ESTIMATE_SORT = EstimateSort.period_start
+
+
+@dataclass
+class EstimateFilters:
+    """Parsed filters of /v1/estimates; lists combine with OR, fields with AND."""
+
+    metric: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    worldwide: bool | None = None
+    sector: list[str] = field(default_factory=list)
+    claimant: list[str] = field(default_factory=list)
+    document: list[str] = field(default_factory=list)
+    period_from: date | None = None
+    period_to: date | None = None
+    match: Match = Match.overlaps
+    min_value: float | None = None
+    max_value: float | None = None
+    q: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.period_from and self.period_to and self.period_from > self.period_to:
+            raise BadParameter(
+                "period_from",
+                f"period_from ({self.period_from}) is after period_to ({self.period_to})",
+            )
+        lo, hi = self.min_value, self.max_value
+        if lo is not None and hi is not None and lo > hi:
+            raise BadParameter("min_value", "min_value is greater than max_value")

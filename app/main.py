@@ -1,0 +1,53 @@
+"""The ASGI app: settings, routers, error handlers, docs — nothing else."""
+
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+
+from app.api import catalog, estimates, health
+from app.api.deps import strict_query
+from app.errors import install_error_handlers
+
+DESCRIPTION = """
+Figures on North Korea's overseas labour — how many workers are abroad, where, in which
+sectors, earning how much for the state, over which period — **and who said so where**.
+
+* An **estimate** is one claim (a metric, a value with its qualifier, a period, a scope, a
+  claimant and the document it originates in). A **citation** is a place where the claim is
+  stated, with the verbatim quote. Three outlets repeating the UN Panel's "100,000 workers"
+  are one estimate with three citations, so independent figures can be told from echoes.
+* Vague wording stays vague: "tens of thousands" is a range, "more than 100,000" a lower
+  bound, and `notes` say how the text was turned into numbers.
+
+Cite a figure by its estimate URL and quote the citation's document.
+"""
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app() -> FastAPI:
+    """Build the application."""
+    app = FastAPI(
+        title="dprk-labor-api",
+        version="1.0.0",
+        summary="Claims and figures about North Korea's overseas labour, with provenance.",
+        description=DESCRIPTION,
+        license_info={"name": "MIT", "identifier": "MIT"},
+        generate_unique_id_function=_operation_id,
+        dependencies=[Depends(strict_query)],
+    )
+    install_error_handlers(app)
+    for router in (
+        estimates.router,
+        catalog.countries,
+        catalog.sources,
+        catalog.documents,
+        catalog.vocabularies,
+        health.router,
+    ):
+        app.include_router(router)
+    return app
+
+
+app = create_app()

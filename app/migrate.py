@@ -1,0 +1,39 @@
+"""Running Alembic from code: upgrade, downgrade, and "is this database at head?"."""
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from app.config import ROOT
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic's config for this project; `url` overrides DATABASE_URL."""
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    if url is not None:
+        cfg.attributes["url"] = url
+    return cfg
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Migrate the database up to `revision`."""
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str | None = None, revision: str = "base") -> None:
+    """Migrate the database down to `revision`."""
+    command.downgrade(alembic_config(url), revision)
+
+
+def head_revision() -> str | None:
+    """The single head revision of the migration scripts."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None when it was never migrated."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -1,0 +1,113 @@
+"""Estimates (the claims) and citations (where each claim is stated, quote included)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Double,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.enums import Precision, Qualifier, ValueKind
+from app.models.base import Base, str_enum
+from app.models.reference import Country, Metric, Sector
+from app.models.sources import Document, Source
+
+estimate_country = Table(
+    "estimate_country",
+    Base.metadata,
+    Column("estimate_id", ForeignKey("estimate.id", ondelete="CASCADE"), primary_key=True),
+    Column("country_code", ForeignKey("country.code"), primary_key=True),
+    Index("ix_estimate_country_country_code_estimate_id", "country_code", "estimate_id"),
+)
+
+estimate_sector = Table(
+    "estimate_sector",
+    Base.metadata,
+    Column("estimate_id", ForeignKey("estimate.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sector.id"), primary_key=True),
+    Index("ix_estimate_sector_sector_id_estimate_id", "sector_id", "estimate_id"),
+)
+
+
+class Estimate(Base):
+    __tablename__ = "estimate"
+    __table_args__ = (
+        CheckConstraint("low IS NOT NULL OR high IS NOT NULL", name="has_value"),
+        CheckConstraint("low IS NULL OR high IS NULL OR low <= high", name="low_le_high"),
+        CheckConstraint(
+            "(value_kind = 'change') = (from_value IS NOT NULL AND to_value IS NOT NULL)",
+            name="change_has_ends",
+        ),
+        CheckConstraint(
+            "(period_start IS NULL AND period_end IS NULL) OR "
+            "(period_start IS NOT NULL AND period_end IS NOT NULL "
+            "AND period_start <= period_end)",
+            name="period_ordered",
+        ),
+        CheckConstraint(
+            "(period_start IS NULL) = (period_precision = 'unknown')", name="period_precision"
+        ),
+        Index("ix_estimate_metric_period", "metric_id", "period_start", "period_end"),
+        Index("ix_estimate_period_start_id", "period_start", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    metric_id: Mapped[str] = mapped_column(ForeignKey("metric.id"))
+    value_kind: Mapped[ValueKind] = mapped_column(str_enum(ValueKind, "value_kind"))
+    qualifier: Mapped[Qualifier] = mapped_column(str_enum(Qualifier, "qualifier"))
+    unit: Mapped[str] = mapped_column(String(30))
+    low: Mapped[float | None] = mapped_column(Double)
+    high: Mapped[float | None] = mapped_column(Double)
+    from_value: Mapped[float | None] = mapped_column(Double)
+    to_value: Mapped[float | None] = mapped_column(Double)
+    value_text: Mapped[str] = mapped_column(Text)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    period_precision: Mapped[Precision] = mapped_column(str_enum(Precision, "precision"))
+    period_text: Mapped[str] = mapped_column(Text)
+    worldwide: Mapped[bool] = mapped_column(Boolean)
+    place: Mapped[str | None] = mapped_column(String(300))
+    claimant_id: Mapped[str] = mapped_column(ForeignKey("source.id"), index=True)
+    origin_document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    metric: Mapped[Metric] = relationship()
+    claimant: Mapped[Source] = relationship()
+    origin_document: Mapped[Document] = relationship()
+    countries: Mapped[list[Country]] = relationship(
+        secondary=estimate_country, order_by=lambda: Country.code
+    )
+    sectors: Mapped[list[Sector]] = relationship(
+        secondary=estimate_sector, order_by=lambda: Sector.id
+    )
+    citations: Mapped[list[Citation]] = relationship(
+        back_populates="estimate",
+        cascade="all, delete-orphan",
+        order_by=lambda: Citation.id,
+    )
+
+
+class Citation(Base):
+    __tablename__ = "citation"
+
+    id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    estimate_id: Mapped[str] = mapped_column(
+        ForeignKey("estimate.id", ondelete="CASCADE"), index=True
+    )
+    document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), index=True)
+    quote: Mapped[str] = mapped_column(Text)
+    locator: Mapped[str | None] = mapped_column(String(200))
+
+    estimate: Mapped[Estimate] = relationship(back_populates="citations")
+    document: Mapped[Document] = relationship()

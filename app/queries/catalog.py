@@ -1,0 +1,199 @@
+"""SQL for the directory resources: countries, sources, documents, metrics, sectors."""
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from starlette.datastructures import URL
+
+from app.enums import DocumentKind
+from app.errors import NotFound
+from app.models import (
+    Citation,
+    Country,
+    Document,
+    Estimate,
+    Metric,
+    Sector,
+    Source,
+    estimate_country,
+)
+from app.pagination import Page, PageParams, SortKey
+from app.queries import estimates as eq
+from app.queries.common import fetch_page, require_ids
+from app.schemas import read
+
+COUNTRY_KEY = SortKey("code", Country.code, Country.code)
+SOURCE_KEY = SortKey("id", Source.id, Source.id)
+DOCUMENT_KEY = SortKey("id", Document.id, Document.id)
+METRIC_KEY = SortKey("id", Metric.id, Metric.id)
+SECTOR_KEY = SortKey("id", Sector.id, Sector.id)
+
+
+def _count_where(column: Any, equals: Any) -> Any:
+    """A correlated COUNT(*) of rows whose `column` equals `equals`."""
+    return select(func.count()).where(column == equals).scalar_subquery()
+
+
+_country_estimates = _count_where(estimate_country.c.country_code, Country.code)
+_source_estimates = _count_where(Estimate.claimant_id, Source.id)
+_source_documents = _count_where(Document.publisher_id, Source.id)
+_document_estimates = _count_where(Estimate.origin_document_id, Document.id)
+_document_citations = _count_where(Citation.document_id, Document.id)
+
+
+def _country(c: Country, n: int) -> read.Country:
+    return read.Country(
+        code=c.code,
+        name=c.name,
+        alpha3=c.alpha3,
+        numeric=c.numeric,
+        official_name=c.official_name,
+        estimate_count=n,
+    )
+
+
+def list_countries(
+    session: Session, has_estimates: bool | None, params: PageParams, url: URL
+) -> Page[read.Country]:
+    """Countries in code order with how many estimates name each."""
+    stmt = select(Country, _country_estimates)
+    if has_estimates is not None:
+        stmt = stmt.where((_country_estimates > 0) == has_estimates)
+    rows, meta = fetch_page(session, stmt, COUNTRY_KEY, params, url)
+    return Page(data=[_country(c, n) for c, n in rows], meta=meta)
+
+
+def get_country(session: Session, code: str) -> read.Country:
+    """One country by alpha-2 code."""
+    row = session.execute(select(Country, _country_estimates).where(Country.code == code)).first()
+    if row is None:
+        raise NotFound(f"no country with code {code!r}")
+    return _country(*row)
+
+
+def _source(s: Source, n_est: int, n_doc: int) -> dict[str, Any]:
+    return dict(
+        id=s.id,
+        name=s.name,
+        kind=s.kind,
+        country_code=s.country_code,
+        url=s.url,
+        description=s.description,
+        estimate_count=n_est,
+        document_count=n_doc,
+    )
+
+
+def list_sources(session: Session, params: PageParams, url: URL) -> Page[read.Source]:
+    """Sources in id order with their estimate and document counts."""
+    stmt = select(Source, _source_estimates, _source_documents)
+    rows, meta = fetch_page(session, stmt, SOURCE_KEY, params, url)
+    return Page(data=[read.Source(**_source(*r)) for r in rows], meta=meta)
+
+
+def get_source(session: Session, source_id: str) -> read.SourceDetail:
+    """One source with the documents it published."""
+    stmt = select(Source, _source_estimates, _source_documents).where(Source.id == source_id)
+    row = session.execute(stmt).first()
+    if row is None:
+        raise NotFound(f"no source with id {source_id!r}")
+    docs = session.scalars(
+        select(Document).where(Document.publisher_id == source_id).order_by(Document.id)
+    )
+    return read.SourceDetail(
+        **_source(*row), documents=[read.DocumentRef.model_validate(d) for d in docs]
+    )
+
+
+def _document_row() -> Any:
+    return select(
+        Document,
+        _document_estimates,
+        _document_citations,
+        Document.full_text.is_not(None).label("has_full_text"),
+    ).options(joinedload(Document.publisher))
+
+
+def _document(d: Document, n_est: int, n_cit: int, has_text: bool) -> dict[str, Any]:
+    return dict(
+        id=d.id,
+        title=d.title,
+        kind=d.kind,
+        published_on=d.published_on,
+        published_precision=d.published_precision,
+        publisher=read.SourceRef.model_validate(d.publisher) if d.publisher else None,
+        coverage_start=d.coverage_start,
+        coverage_end=d.coverage_end,
+        url=d.url,
+        un_symbol=d.un_symbol,
+        is_public=d.is_public,
+        language=d.language,
+        has_full_text=bool(has_text),
+        estimate_count=n_est,
+        citation_count=n_cit,
+    )
+
+
+def list_documents(
+    session: Session,
+    kind: list[DocumentKind],
+    publisher: list[str],
+    params: PageParams,
+    url: URL,
+) -> Page[read.Document]:
+    """Documents in id order, optionally of some kinds or publishers."""
+    require_ids(session, Source.id, publisher, "publisher", "/v1/sources")
+    stmt = _document_row()
+    if kind:
+        stmt = stmt.where(Document.kind.in_(kind))
+    if publisher:
+        stmt = stmt.where(Document.publisher_id.in_(publisher))
+    rows, meta = fetch_page(session, stmt, DOCUMENT_KEY, params, url)
+    return Page(data=[read.Document(**_document(*r)) for r in rows], meta=meta)
+
+
+def get_document(session: Session, document_id: str) -> read.DocumentDetail:
+    """One document with what it cites, what cites it, its estimates, quotes and text."""
+    stmt = (
+        _document_row()
+        .where(Document.id == document_id)
+        .options(selectinload(Document.cites), selectinload(Document.cited_by))
+    )
+    row = session.execute(stmt).unique().first()
+    if row is None:
+        raise NotFound(f"no document with id {document_id!r}")
+    doc = row[0]
+    estimates = session.execute(
+        eq.with_shape(select(Estimate).where(Estimate.origin_document_id == document_id)).order_by(
+            Estimate.period_start.asc().nulls_last(), Estimate.id
+        )
+    ).unique()
+    citations = session.scalars(
+        select(Citation).where(Citation.document_id == document_id).order_by(Citation.id)
+    )
+    full_text = session.scalar(select(Document.full_text).where(Document.id == document_id))
+    return read.DocumentDetail(
+        **_document(*row),
+        notes=doc.notes,
+        cites=[read.DocumentRef.model_validate(d) for d in doc.cites],
+        cited_by=[read.DocumentRef.model_validate(d) for d in doc.cited_by],
+        estimates=[eq.summary(e, n) for e, n in estimates],
+        citations=[
+            read.CitationInDocument(estimate_id=c.estimate_id, quote=c.quote, locator=c.locator)
+            for c in citations
+        ],
+        full_text=full_text,
+    )
+
+
+def list_metrics(session: Session, params: PageParams, url: URL) -> Page[read.Metric]:
+    """The metric vocabulary."""
+    rows, meta = fetch_page(session, select(Metric), METRIC_KEY, params, url)
+    return Page(data=[read.Metric.model_validate(m) for (m,) in rows], meta=meta)
+
+
+def list_sectors(session: Session, params: PageParams, url: URL) -> Page[read.Sector]:
+    """The sector vocabulary."""
+    rows, meta = fetch_page(session, select(Sector), SECTOR_KEY, params, url)
+    return Page(data=[read.Sector.model_validate(s) for (s,) in rows], meta=meta)

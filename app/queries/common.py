@@ -1,0 +1,43 @@
+"""Helpers every query module uses: checking referenced ids, fetching one page."""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+from starlette.datastructures import URL
+
+from app.errors import BadParameter
+from app.pagination import PageMeta, PageParams, SortKey, apply_keyset, page_meta
+
+
+def require_ids(session: Session, column: Any, ids: Sequence[str], name: str, listing: str) -> None:
+    """A 400 naming `name` unless every id in `ids` exists in `column`."""
+    if not ids:
+        return
+    found = set(session.scalars(select(column).where(column.in_(set(ids)))))
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise BadParameter(name, f"unknown {name} {missing[0][:100]!r}; {listing} lists them")
+
+
+def fetch_page(
+    session: Session,
+    stmt: Select[Any],
+    key: SortKey,
+    params: PageParams,
+    url: URL,
+    shape: Callable[[Select[Any]], Select[Any]] = lambda s: s,
+) -> tuple[list[Any], PageMeta]:
+    """One keyset page of `stmt` (rows as tuples) and its meta; the total only when asked."""
+    total = None
+    if params.count:
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    paged = shape(apply_keyset(stmt, key, params.limit, params.cursor))
+    rows = list(session.execute(paged).unique().all())
+
+    def value_of(row: Any) -> tuple[Any, Any]:
+        obj = row[0]
+        return getattr(obj, key.column.key), getattr(obj, key.tiebreak.key)
+
+    return page_meta(rows, key, params.limit, url, value_of, total)

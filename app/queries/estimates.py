@@ -1,0 +1,220 @@
+"""All SQL about estimates: the filtered list, one estimate, and the shapes they render to."""
+
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from starlette.datastructures import URL
+
+from app.errors import BadParameter, NotFound
+from app.filters import EstimateFilters, EstimateSort, Match
+from app.models import (
+    Citation,
+    Document,
+    Estimate,
+    Metric,
+    Sector,
+    Source,
+    estimate_country,
+    estimate_sector,
+)
+from app.pagination import Page, PageParams, SortKey
+from app.queries.common import fetch_page, require_ids
+from app.schemas import read
+
+citation_count = (
+    select(func.count())
+    .where(Citation.estimate_id == Estimate.id)
+    .correlate(Estimate)
+    .scalar_subquery()
+    .label("citation_count")
+)
+
+SORT_KEYS: dict[EstimateSort, SortKey] = {
+    EstimateSort.period_start: SortKey(
+        "period_start", Estimate.period_start, Estimate.id, nullable=True, is_date=True
+    ),
+    EstimateSort.period_start_desc: SortKey(
+        "-period_start",
+        Estimate.period_start,
+        Estimate.id,
+        descending=True,
+        nullable=True,
+        is_date=True,
+    ),
+    EstimateSort.period_end: SortKey(
+        "period_end", Estimate.period_end, Estimate.id, nullable=True, is_date=True
+    ),
+    EstimateSort.period_end_desc: SortKey(
+        "-period_end",
+        Estimate.period_end,
+        Estimate.id,
+        descending=True,
+        nullable=True,
+        is_date=True,
+    ),
+    EstimateSort.value: SortKey("value", Estimate.low, Estimate.id, nullable=True),
+    EstimateSort.value_desc: SortKey(
+        "-value", Estimate.low, Estimate.id, descending=True, nullable=True
+    ),
+    EstimateSort.id: SortKey("id", Estimate.id, Estimate.id),
+    EstimateSort.id_desc: SortKey("-id", Estimate.id, Estimate.id, descending=True),
+}
+
+
+def check_references(session: Session, f: EstimateFilters) -> None:
+    """400 for filter values that name no metric, sector, source or document."""
+    if f.metric:
+        known = list(session.scalars(select(Metric.id).order_by(Metric.id)))
+        for m in f.metric:
+            if m not in known:
+                raise BadParameter(
+                    "metric", f"unknown metric {m[:100]!r}; accepted: {', '.join(known)}"
+                )
+    require_ids(session, Sector.id, f.sector, "sector", "/v1/sectors")
+    require_ids(session, Source.id, f.claimant, "claimant", "/v1/sources")
+    require_ids(session, Document.id, f.document, "document", "/v1/documents")
+
+
+def filtered(f: EstimateFilters) -> Select[Any]:
+    """SELECT estimates matching every filter (AND); values of one filter combine with OR."""
+    stmt = select(Estimate)
+    if f.metric:
+        stmt = stmt.where(Estimate.metric_id.in_(f.metric))
+    if f.country:
+        stmt = stmt.where(
+            exists().where(
+                estimate_country.c.estimate_id == Estimate.id,
+                estimate_country.c.country_code.in_(f.country),
+            )
+        )
+    if f.worldwide is not None:
+        stmt = stmt.where(Estimate.worldwide.is_(f.worldwide))
+    if f.sector:
+        stmt = stmt.where(
+            exists().where(
+                estimate_sector.c.estimate_id == Estimate.id,
+                estimate_sector.c.sector_id.in_(f.sector),
+            )
+        )
+    if f.claimant:
+        stmt = stmt.where(Estimate.claimant_id.in_(f.claimant))
+    if f.document:
+        stmt = stmt.where(
+            or_(
+                Estimate.origin_document_id.in_(f.document),
+                exists().where(
+                    Citation.estimate_id == Estimate.id, Citation.document_id.in_(f.document)
+                ),
+            )
+        )
+    stmt = stmt.where(*period_condition(f))
+    if f.min_value is not None:
+        stmt = stmt.where(or_(Estimate.high.is_(None), Estimate.high >= f.min_value))
+    if f.max_value is not None:
+        stmt = stmt.where(or_(Estimate.low.is_(None), Estimate.low <= f.max_value))
+    if f.q:
+        stmt = stmt.where(
+            or_(
+                Estimate.notes.icontains(f.q, autoescape=True),
+                Estimate.value_text.icontains(f.q, autoescape=True),
+                exists().where(
+                    Citation.estimate_id == Estimate.id,
+                    Citation.quote.icontains(f.q, autoescape=True),
+                ),
+            )
+        )
+    return stmt
+
+
+def period_condition(f: EstimateFilters) -> list[Any]:
+    """The date condition, written once: overlap (default) or containment."""
+    conds: list[Any] = []
+    if f.match is Match.within:
+        if f.period_from:
+            conds.append(Estimate.period_start >= f.period_from)
+        if f.period_to:
+            conds.append(Estimate.period_end <= f.period_to)
+    else:
+        if f.period_to:
+            conds.append(Estimate.period_start <= f.period_to)
+        if f.period_from:
+            conds.append(Estimate.period_end >= f.period_from)
+    return conds
+
+
+def with_shape(stmt: Select[Any]) -> Select[Any]:
+    """Load what a list item shows, in a fixed number of statements."""
+    return stmt.add_columns(citation_count).options(
+        joinedload(Estimate.metric),
+        joinedload(Estimate.claimant),
+        joinedload(Estimate.origin_document),
+        selectinload(Estimate.countries),
+        selectinload(Estimate.sectors),
+    )
+
+
+def summary(e: Estimate, n_citations: int) -> read.EstimateSummary:
+    """The list-item shape of an estimate."""
+    return read.EstimateSummary(
+        id=e.id,
+        metric=read.MetricRef.model_validate(e.metric),
+        value=read.Value(
+            kind=e.value_kind,
+            qualifier=e.qualifier,
+            low=e.low,
+            high=e.high,
+            from_value=e.from_value,
+            to_value=e.to_value,
+            unit=e.unit,
+            text=e.value_text,
+        ),
+        period=read.Period(
+            start=e.period_start, end=e.period_end, precision=e.period_precision, text=e.period_text
+        ),
+        scope=read.Scope(
+            worldwide=e.worldwide,
+            countries=[read.CountryRef.model_validate(c) for c in e.countries],
+            place=e.place,
+        ),
+        sectors=[read.SectorRef.model_validate(s) for s in e.sectors],
+        claimant=read.SourceRef.model_validate(e.claimant),
+        origin_document=read.DocumentRef.model_validate(e.origin_document),
+        citation_count=n_citations,
+        notes=e.notes,
+    )
+
+
+def get_estimate(session: Session, estimate_id: str) -> read.EstimateDetail:
+    """One estimate with every citation and its quote; 404 if there is none."""
+    stmt = with_shape(select(Estimate).where(Estimate.id == estimate_id)).options(
+        selectinload(Estimate.citations)
+        .joinedload(Citation.document)
+        .joinedload(Document.publisher)
+    )
+    row = session.execute(stmt).unique().first()
+    if row is None:
+        raise NotFound(f"no estimate with id {estimate_id!r}")
+    estimate, n = row
+    base = summary(estimate, n)
+    return read.EstimateDetail(
+        **base.model_dump(),
+        citations=[
+            read.Citation(
+                id=c.id,
+                document=read.CitationDocument.model_validate(c.document),
+                quote=c.quote,
+                locator=c.locator,
+            )
+            for c in estimate.citations
+        ],
+    )
+
+
+def list_estimates(
+    session: Session, f: EstimateFilters, sort: EstimateSort, params: PageParams, url: URL
+) -> Page[read.EstimateSummary]:
+    """One page of the estimates matching `f`, in `sort` order."""
+    check_references(session, f)
+    rows, meta = fetch_page(session, filtered(f), SORT_KEYS[sort], params, url, shape=with_shape)
+    return Page(data=[summary(e, n) for e, n in rows], meta=meta)

@@ -1,0 +1,173 @@
+"""What the read API returns. Field descriptions end up in the OpenAPI docs."""
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.enums import (
+    DocumentKind,
+    MetricKind,
+    Precision,
+    Qualifier,
+    SourceKind,
+    ValueKind,
+)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CountryRef(Out):
+    code: str = Field(description="ISO 3166-1 alpha-2", examples=["CN"])
+    name: str = Field(examples=["China"])
+
+
+class Country(CountryRef):
+    alpha3: str = Field(examples=["CHN"])
+    numeric: str = Field(examples=["156"])
+    official_name: str | None = Field(examples=["People's Republic of China"])
+    estimate_count: int = Field(description="estimates whose scope names this country")
+
+
+class Sector(Out):
+    id: str = Field(examples=["construction"])
+    name: str = Field(examples=["Construction"])
+    description: str | None = None
+
+
+class SectorRef(Out):
+    id: str = Field(examples=["construction"])
+    name: str = Field(examples=["Construction"])
+
+
+class MetricRef(Out):
+    id: str = Field(examples=["workers_abroad"])
+    name: str = Field(examples=["Workers abroad"])
+    unit: str = Field(examples=["persons"])
+
+
+class Metric(MetricRef):
+    kind: MetricKind = Field(description="stock: a level at a time; flow: an amount over a period")
+    description: str
+
+
+class SourceRef(Out):
+    id: str = Field(examples=["un-panel-of-experts"])
+    name: str = Field(examples=["UN Security Council Panel of Experts on the DPRK"])
+    kind: SourceKind
+
+
+class Source(SourceRef):
+    country_code: str | None = Field(description="where the source is based, if known")
+    url: str | None
+    description: str | None
+    estimate_count: int = Field(description="estimates this source claims")
+    document_count: int = Field(description="documents this source published")
+
+
+class DocumentRef(Out):
+    id: str = Field(examples=["un-panel-2024-final-report"])
+    title: str
+    kind: DocumentKind
+    published_on: date | None = Field(description="publication date; see published_precision")
+    published_precision: Precision = Field(
+        description="how much of published_on the sources fix: 2024-01-01 with `year` means 2024"
+    )
+
+
+class Document(DocumentRef):
+    publisher: SourceRef | None
+    coverage_start: date | None = Field(description="first day of the period the document covers")
+    coverage_end: date | None
+    url: str | None
+    un_symbol: str | None = Field(description="UN document symbol, where known")
+    is_public: bool
+    language: str
+    has_full_text: bool = Field(description="whether the API holds the document's full text")
+    estimate_count: int = Field(description="estimates that originate in this document")
+    citation_count: int = Field(description="quotes from this document stored as citations")
+
+
+class Value(BaseModel):
+    kind: ValueKind = Field(description="point, range, lower_bound, upper_bound or change")
+    qualifier: Qualifier
+    low: float | None = Field(description="lower end (equal to high for a point; min of a change)")
+    high: float | None = Field(description="upper end (null for a lower bound)")
+    from_value: float | None = Field(None, description="for a change: the value it changed from")
+    to_value: float | None = Field(None, description="for a change: the value it changed to")
+    unit: str = Field(examples=["persons"])
+    text: str = Field(description="the original wording", examples=["Around 100,000"])
+
+
+class Period(BaseModel):
+    start: date | None = Field(description="first day (inclusive); null when the text gives none")
+    end: date | None = Field(description="last day (inclusive)")
+    precision: Precision
+    text: str = Field(description="the original wording", examples=["in 2023"])
+
+
+class Scope(BaseModel):
+    worldwide: bool
+    countries: list[CountryRef]
+    place: str | None = Field(
+        description="a place within the countries", examples=["Hunchun, Jilin"]
+    )
+
+
+class EstimateSummary(BaseModel):
+    id: str = Field(examples=["panel-2024-workers-abroad-2023"])
+    metric: MetricRef
+    value: Value
+    period: Period
+    scope: Scope
+    sectors: list[SectorRef]
+    claimant: SourceRef = Field(description="who makes the claim")
+    origin_document: DocumentRef = Field(description="where the claim was first made")
+    citation_count: int = Field(description="documents quoted as stating this figure")
+    notes: str | None = Field(description="how the text's wording was turned into numbers")
+
+
+class CitationDocument(DocumentRef):
+    publisher: SourceRef | None
+    url: str | None
+
+
+class Citation(BaseModel):
+    id: str
+    document: CitationDocument
+    quote: str = Field(description="verbatim from the document")
+    locator: str | None = Field(description="where in the document")
+
+
+class EstimateDetail(EstimateSummary):
+    citations: list[Citation]
+
+
+class CitationInDocument(BaseModel):
+    estimate_id: str
+    quote: str
+    locator: str | None
+
+
+class DocumentDetail(Document):
+    notes: str | None
+    cites: list[DocumentRef] = Field(description="documents this one cites")
+    cited_by: list[DocumentRef] = Field(description="documents that cite this one")
+    estimates: list[EstimateSummary] = Field(description="estimates that originate here")
+    citations: list[CitationInDocument] = Field(description="figures this document quotes")
+    full_text: str | None = Field(description="the full text, where the API holds it")
+
+
+class SourceDetail(Source):
+    documents: list[DocumentRef] = Field(description="documents this source published")
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class Ready(Health):
+    database: str = Field(examples=["ok"])
+    revision: str | None = Field(description="the database's migration revision")
+    head: str | None = Field(description="the newest migration revision")

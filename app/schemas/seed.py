@@ -1,0 +1,180 @@
+"""The seed_data/ file format: what `dprk-labor check` validates and `dprk-labor load` writes.
+
+Each YAML file holds a list of records of one kind. Ids are slugs: they are the URLs people
+cite, so they never change once published.
+"""
+
+from datetime import date
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.enums import (
+    QUALIFIERS_BY_KIND,
+    DocumentKind,
+    MetricKind,
+    Precision,
+    Qualifier,
+    SourceKind,
+    ValueKind,
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
+SnakeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Alpha2 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class Record(BaseModel):
+    """Base of every seed record: unknown keys are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MetricIn(Record):
+    id: SnakeId
+    name: Text
+    unit: Text
+    kind: MetricKind
+    description: Text
+
+
+class SectorIn(Record):
+    id: SnakeId
+    name: Text
+    description: Text | None = None
+
+
+class SourceIn(Record):
+    id: Slug
+    name: Text
+    kind: SourceKind
+    country: Alpha2 | None = None
+    url: str | None = None
+    description: Text | None = None
+
+
+class DocumentIn(Record):
+    id: Slug
+    title: Text
+    kind: DocumentKind
+    publisher: Slug | None = Field(None, description="source id; null when the text names none")
+    published_on: date | None = None
+    published_precision: Precision = Precision.unknown
+    coverage_start: date | None = None
+    coverage_end: date | None = None
+    url: str | None = None
+    un_symbol: str | None = None
+    is_public: bool = True
+    language: str = "en"
+    text_file: str | None = Field(None, description="path under seed_data/ of the full text")
+    cites: list[Slug] = []
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _dates_agree(self) -> Self:
+        if (self.published_on is None) != (self.published_precision is Precision.unknown):
+            raise ValueError(
+                "published_on is set exactly when published_precision is not 'unknown'"
+            )
+        if (self.coverage_start is None) != (self.coverage_end is None):
+            raise ValueError("coverage_start and coverage_end go together")
+        if self.coverage_start and self.coverage_end and self.coverage_start > self.coverage_end:
+            raise ValueError("coverage_start is after coverage_end")
+        return self
+
+
+class ValueIn(Record):
+    """A figure as the text gives it; low/high are derived for filtering and charts."""
+
+    kind: ValueKind
+    qualifier: Qualifier
+    unit: Text
+    text: Text = Field(description="the value's original wording, e.g. 'around 100,000'")
+    amount: float | None = Field(None, description="for kind=point")
+    low: float | None = Field(None, description="for kind=range and lower_bound")
+    high: float | None = Field(None, description="for kind=range and upper_bound")
+    from_: float | None = Field(None, alias="from", description="for kind=change")
+    to: float | None = Field(None, description="for kind=change")
+
+    @model_validator(mode="after")
+    def _fields_match_kind(self) -> Self:
+        wanted = {
+            ValueKind.point: {"amount"},
+            ValueKind.range: {"low", "high"},
+            ValueKind.lower_bound: {"low"},
+            ValueKind.upper_bound: {"high"},
+            ValueKind.change: {"from_", "to"},
+        }[self.kind]
+        given = {
+            f for f in ("amount", "low", "high", "from_", "to") if getattr(self, f) is not None
+        }
+        if given != wanted:
+            names = sorted(w.rstrip("_") for w in wanted)
+            raise ValueError(f"a {self.kind} value takes exactly {names}")
+        lo, hi = self.low, self.high
+        if self.kind is ValueKind.range and lo is not None and hi is not None and lo >= hi:
+            raise ValueError("a range needs low < high")
+        if self.qualifier not in QUALIFIERS_BY_KIND[self.kind]:
+            allowed = sorted(QUALIFIERS_BY_KIND[self.kind])
+            raise ValueError(
+                f"qualifier {self.qualifier} does not fit a {self.kind}; use {allowed}"
+            )
+        return self
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """low and high as stored: equal for a point, min/max of the two ends of a change."""
+        if self.kind is ValueKind.point:
+            return self.amount, self.amount
+        if self.kind is ValueKind.change:
+            assert self.from_ is not None and self.to is not None
+            return min(self.from_, self.to), max(self.from_, self.to)
+        return self.low, self.high
+
+
+class PeriodIn(Record):
+    start: date | None = None
+    end: date | None = None
+    precision: Precision
+    text: Text = Field(description="the period's original wording, e.g. 'in 2023'")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("start and end go together")
+        if (self.start is None) != (self.precision is Precision.unknown):
+            raise ValueError("a period has dates exactly when its precision is not 'unknown'")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("start is after end")
+        return self
+
+
+class ScopeIn(Record):
+    worldwide: bool = False
+    countries: list[Alpha2] = []
+    place: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> Self:
+        if self.worldwide == bool(self.countries):
+            raise ValueError("a scope is either worldwide or one or more countries")
+        return self
+
+
+class CitationIn(Record):
+    document: Slug
+    quote: Text = Field(description="verbatim from the document's stored text, where it has one")
+    locator: str | None = Field(None, description="where in the document, e.g. 'paragraph 3'")
+
+
+class EstimateIn(Record):
+    id: Slug
+    metric: SnakeId
+    value: ValueIn
+    period: PeriodIn
+    scope: ScopeIn
+    sectors: list[SnakeId] = []
+    claimant: Slug
+    origin_document: Slug
+    notes: Text | None = None
+    citations: Annotated[list[CitationIn], Field(min_length=1)]

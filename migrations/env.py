@@ -1,0 +1,39 @@
+"""Alembic environment: the URL comes from settings, or from a connection handed in."""
+
+from alembic import context
+from sqlalchemy import Connection
+
+from app.config import get_settings
+from app.db import make_engine
+from app.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        run_migrations(connection)
+        return
+    url = config.attributes.get("url") or get_settings().database_url
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        run_migrations(conn)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline (--sql) migrations are not supported; run against a database")
+run_migrations_online()

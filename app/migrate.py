@@ -1,5 +1,7 @@
 """Running Alembic from code: upgrade, downgrade, and "is this database at head?"."""
 
+from functools import lru_cache
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -28,6 +30,7 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+@lru_cache
 def head_revision() -> str | None:
     """The single head revision of the migration scripts."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

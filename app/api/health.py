@@ -1,12 +1,13 @@
 """Liveness and readiness probes."""
 
+from alembic.runtime.migration import MigrationContext
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.db import get_engine
-from app.migrate import current_revision, head_revision
+from app.db import SessionDep
+from app.migrate import head_revision
 from app.schemas.read import Health, Ready
 
 router = APIRouter(tags=["health"])
@@ -24,14 +25,13 @@ def healthz() -> Health:
     response_model=Ready,
     responses={503: {"model": Ready, "description": "database unreachable or not migrated"}},
 )
-def readyz() -> Ready | JSONResponse:
+def readyz(session: SessionDep) -> Ready | JSONResponse:
     """The database answers and is migrated to the newest revision."""
     head = head_revision()
     try:
-        engine = get_engine()
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        revision = current_revision(engine)
+        conn = session.connection()
+        conn.execute(text("SELECT 1"))
+        revision = MigrationContext.configure(conn).get_current_revision()
     except SQLAlchemyError:
         body = Ready(status="unavailable", database="unreachable", revision=None, head=head)
         return JSONResponse(body.model_dump(), status_code=503)

@@ -1,0 +1,203 @@
+"""GET /v1/estimates and /v1/estimates/{id}."""
+
+from datetime import date
+
+import yaml
+from sqlalchemy import insert
+
+from app.models import Estimate, estimate_country
+from tests.conftest import SEED_DIR
+
+CARD = "/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
+
+
+def seed_estimates() -> list[dict]:
+    return yaml.safe_load((SEED_DIR / "estimates.yaml").read_text(encoding="utf-8"))
+
+
+def all_pages(client, url: str) -> list[dict]:
+    items: list[dict] = []
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        items += body["data"]
+        url = body["meta"]["next"]
+    return items
+
+
+def test_card_query_returns_china_worker_counts_with_sources(client):
+    r = client.get(CARD)
+    assert r.status_code == 200
+    data = r.json()["data"]
+    assert data, "the card's query found nothing"
+    for item in data:
+        assert item["metric"]["id"] == "workers_abroad"
+        assert "CN" in [c["code"] for c in item["scope"]["countries"]]
+        start, end = item["period"]["start"], item["period"]["end"]
+        assert start <= "2024-12-31" and end >= "2019-01-01"
+        assert item["claimant"]["name"] and item["origin_document"]["title"]
+        assert item["citation_count"] >= 1
+    detail = client.get(f"/v1/estimates/{data[0]['id']}").json()
+    assert detail["citations"][0]["quote"]
+
+
+def test_card_query_accepts_alpha3_and_any_case(client):
+    a = client.get(CARD).json()["data"]
+    b = client.get(CARD.replace("country=CN", "country=chn")).json()["data"]
+    assert [x["id"] for x in a] == [x["id"] for x in b]
+
+
+def test_every_seed_figure_is_findable_with_a_verbatim_quote(client):
+    listed = {e["id"]: e for e in all_pages(client, "/v1/estimates?limit=7")}
+    texts: dict[str, str | None] = {}
+    for record in seed_estimates():
+        assert record["id"] in listed
+        detail = client.get(f"/v1/estimates/{record['id']}").json()
+        assert len(detail["citations"]) == len(record["citations"])
+        for cit in detail["citations"]:
+            doc_id = cit["document"]["id"]
+            if doc_id not in texts:
+                texts[doc_id] = client.get(f"/v1/documents/{doc_id}").json()["full_text"]
+            if texts[doc_id] is not None:
+                assert cit["quote"] in texts[doc_id]
+
+
+def test_panel_figure_is_one_estimate_with_several_citations(client):
+    r = client.get("/v1/estimates?metric=workers_abroad&worldwide=true&claimant=un-panel-of-experts")
+    items = r.json()["data"]
+    about_100k = [i for i in items if i["value"]["low"] == 100000 and i["value"]["high"] == 100000]
+    assert len(about_100k) == 1
+    assert about_100k[0]["citation_count"] >= 3
+
+
+def test_russia_permits_are_a_change_not_a_range(client):
+    items = all_pages(client, "/v1/estimates?country=RU&limit=100")
+    changes = [i for i in items if i["value"]["kind"] == "change"]
+    assert any(
+        c["value"]["from_value"] == 30023 and c["value"]["to_value"] == 11490 for c in changes
+    )
+
+
+def test_estimate_detail_has_every_citation_and_quote(client):
+    some = client.get("/v1/estimates?limit=1").json()["data"][0]
+    r = client.get(f"/v1/estimates/{some['id']}")
+    assert r.status_code == 200
+    body = r.json()
+    assert len(body["citations"]) == body["citation_count"]
+    assert all(c["quote"] and c["document"]["id"] for c in body["citations"])
+
+
+def test_unknown_estimate_is_404_problem(client):
+    r = client.get("/v1/estimates/no-such-estimate")
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
+
+
+def test_within_is_stricter_than_overlap(client):
+    base = "/v1/estimates?period_from=2023&period_to=2023&limit=500"
+    overlap = {i["id"] for i in client.get(base).json()["data"]}
+    within = {i["id"] for i in client.get(base + "&match=within").json()["data"]}
+    assert within <= overlap
+    for i in client.get(base + "&match=within").json()["data"]:
+        assert "2023-01-01" <= i["period"]["start"] <= i["period"]["end"] <= "2023-12-31"
+
+
+def test_repeated_metric_values_combine_with_or(client):
+    one = client.get("/v1/estimates?metric=workers_abroad&limit=500").json()["data"]
+    two = client.get("/v1/estimates?metric=workers_abroad&metric=revenue_usd&limit=500").json()
+    assert len(two["data"]) > len(one)
+    assert {i["metric"]["id"] for i in two["data"]} == {"workers_abroad", "revenue_usd"}
+
+
+def test_min_and_max_value_filter_by_reachable_value(client):
+    items = client.get("/v1/estimates?min_value=1000000&limit=500").json()["data"]
+    assert items
+    assert all(i["value"]["high"] is None or i["value"]["high"] >= 1000000 for i in items)
+    small = client.get("/v1/estimates?max_value=1000&limit=500").json()["data"]
+    assert all(i["value"]["low"] is None or i["value"]["low"] <= 1000 for i in small)
+
+
+def test_q_searches_quotes_case_insensitively(client):
+    items = client.get("/v1/estimates?q=hunchun").json()["data"]
+    assert items
+    assert any("Hunchun" in (i["scope"]["place"] or "") for i in items)
+    assert client.get("/v1/estimates?q=%25").status_code == 200
+
+
+def test_sector_claimant_and_document_filters(client):
+    it = client.get("/v1/estimates?sector=information_technology").json()["data"]
+    assert it and all("information_technology" in [s["id"] for s in i["sectors"]] for i in it)
+    panel = client.get("/v1/estimates?claimant=un-panel-of-experts").json()["data"]
+    assert panel and all(i["claimant"]["id"] == "un-panel-of-experts" for i in panel)
+    doc = panel[0]["origin_document"]["id"]
+    by_doc = client.get(f"/v1/estimates?document={doc}&limit=500").json()["data"]
+    assert panel[0]["id"] in [i["id"] for i in by_doc]
+
+
+def test_sorts_order_results(client):
+    asc = client.get("/v1/estimates?sort=period_start&limit=500").json()["data"]
+    starts = [i["period"]["start"] for i in asc if i["period"]["start"]]
+    assert starts == sorted(starts)
+    assert all(i["period"]["start"] for i in asc[: len(starts)])  # unknown periods come last
+    desc = client.get("/v1/estimates?sort=-value&limit=500").json()["data"]
+    lows = [i["value"]["low"] for i in desc if i["value"]["low"] is not None]
+    assert lows == sorted(lows, reverse=True)
+
+
+def test_every_sort_pages_through_everything_once(client):
+    everything = {i["id"] for i in client.get("/v1/estimates?limit=500").json()["data"]}
+    for sort in ["period_start", "-period_start", "period_end", "-period_end", "value",
+                 "-value", "id", "-id"]:
+        ids = [i["id"] for i in all_pages(client, f"/v1/estimates?sort={sort}&limit=4")]
+        assert len(ids) == len(set(ids)) and set(ids) == everything, sort
+
+
+def test_count_is_opt_in_and_exact(client):
+    r = client.get("/v1/estimates?limit=2").json()
+    assert r["meta"]["total"] is None
+    r = client.get("/v1/estimates?limit=2&count=true").json()
+    assert r["meta"]["total"] == len(all_pages(client, "/v1/estimates?limit=500"))
+
+
+def test_cursor_is_stable_under_inserts(client, session):
+    first = client.get("/v1/estimates?limit=5").json()
+    seen = [i["id"] for i in first["data"]]
+    # a row that sorts before the cursor must not shift the next page
+    session.execute(insert(Estimate).values(
+        id="aaa-inserted", metric_id="workers_abroad", value_kind="point", qualifier="exact",
+        unit="persons", low=1, high=1, value_text="1", period_start=date(1990, 1, 1),
+        period_end=date(1990, 1, 1), period_precision="day", period_text="test",
+        worldwide=True, claimant_id=first["data"][0]["claimant"]["id"],
+        origin_document_id=first["data"][0]["origin_document"]["id"],
+    ))
+    session.flush()
+    rest = all_pages(client, first["meta"]["next"])
+    ids = seen + [i["id"] for i in rest]
+    assert "aaa-inserted" not in ids
+    assert len(ids) == len(set(ids))
+
+
+def test_list_runs_a_fixed_number_of_statements(client, session, count_statements):
+    metric = "workers_abroad"
+    base = client.get("/v1/estimates?limit=1").json()["data"][0]
+    rows = [dict(
+        id=f"zz-bulk-{n:03}", metric_id=metric, value_kind="point", qualifier="exact",
+        unit="persons", low=n, high=n, value_text=str(n), period_start=date(2020, 1, 1),
+        period_end=date(2020, 12, 31), period_precision="year", period_text="2020",
+        worldwide=False, claimant_id=base["claimant"]["id"],
+        origin_document_id=base["origin_document"]["id"],
+    ) for n in range(120)]
+    session.execute(insert(Estimate), rows)
+    session.execute(insert(estimate_country), [
+        {"estimate_id": r["id"], "country_code": "CN"} for r in rows
+    ])
+    session.flush()
+    counts = []
+    for limit in (1, 10, 100):
+        with count_statements() as counter:
+            r = client.get(f"/v1/estimates?metric={metric}&country=CN&limit={limit}")
+        assert r.status_code == 200 and len(r.json()["data"]) == limit
+        counts.append(len(counter.statements))
+    assert counts[0] == counts[1] == counts[2], counts
+    assert 1 <= counts[0] <= 6

@@ -1,0 +1,155 @@
+"""Test databases: every test runs on SQLite and on PostgreSQL, each migrated and seeded once.
+
+PostgreSQL: a fresh database is created through TEST_POSTGRES_ADMIN_URL (default
+postgresql://postgres@127.0.0.1:5432/postgres) and dropped at the end. If it cannot be
+reached the run fails; set TEST_POSTGRES=0 to run on SQLite only.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from app import migrate, seed
+from app.config import ROOT
+from app.db import get_session, make_engine, normalise_url
+from app.main import create_app
+
+SEED_DIR = ROOT / "seed_data"
+ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+POSTGRES_ON = os.environ.get("TEST_POSTGRES", "1") != "0"
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_ON else ["sqlite"]
+
+
+class PostgresServer:
+    """Creates and drops throwaway databases on the admin connection's server."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
+        try:
+            with self.admin.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            pytest.fail(
+                f"PostgreSQL is not reachable at {admin_url} ({exc.orig}). Start it, point "
+                "TEST_POSTGRES_ADMIN_URL at a server, or set TEST_POSTGRES=0 to test SQLite only.",
+                pytrace=False,
+            )
+        self.made: list[str] = []
+
+    def create(self) -> str:
+        name = f"dprk_test_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        self.made.append(name)
+        return make_url(normalise_url(ADMIN_URL)).set(database=name).render_as_string(False)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in self.made:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer | None]:
+    if not POSTGRES_ON:
+        yield None
+        return
+    server = PostgresServer(ADMIN_URL)
+    yield server
+    server.drop_all()
+
+
+@pytest.fixture(scope="session")
+def new_database(postgres: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory):
+    """A factory of empty databases of a backend: new_database('sqlite') → URL."""
+    counter = iter(range(10**6))
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            path = tmp_path_factory.mktemp("db") / f"test{next(counter)}.sqlite3"
+            return f"sqlite:///{path}"
+        assert postgres is not None, "PostgreSQL tests are off (TEST_POSTGRES=0)"
+        return postgres.create()
+
+    return make
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def engine(backend: str, new_database) -> Iterator[Engine]:
+    """A migrated database holding the seed data, shared by the tests of one backend."""
+    url = new_database(backend)
+    migrate.upgrade(url)
+    eng = make_engine(url)
+    with Session(eng) as session:
+        seed.load(session, SEED_DIR)
+        session.commit()
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as conn:
+        trans = conn.begin()
+        yield conn
+        trans.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as s:
+        yield s
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    app = create_app()
+    app.dependency_overrides[get_session] = lambda: session
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+class StatementCounter:
+    """Counts SQL statements run on a connection while active."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.statements: list[str] = []
+
+    def _hook(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.statements.append(statement)
+
+    def __enter__(self) -> "StatementCounter":
+        event.listen(self.connection, "before_cursor_execute", self._hook)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.connection, "before_cursor_execute", self._hook)
+
+
+@pytest.fixture
+def count_statements(connection: Connection):
+    return lambda: StatementCounter(connection)
+
+
+def seed_path() -> Path:
+    return SEED_DIR

@@ -102,7 +102,10 @@ def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
         location = loc[0] if loc else "request"
-        name = ".".join(loc[1:]) or location
+        # a query/path parameter is named alone (not `kind.0` for a repeated one)
+        name = (
+            ".".join(loc[1:]) if location == "body" else (loc[1] if len(loc) > 1 else "")
+        ) or location
         reason = str(err.get("msg", "invalid value"))
         if "input" in err and location != "body" and isinstance(err["input"], str):
             reason += f"; got {err['input'][:100]!r}"
@@ -162,7 +165,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         s: {
             "model": Problem,
             "description": descriptions.get(s, "Error"),
-            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for s in statuses
     }

@@ -1,11 +1,17 @@
 """The ASGI app: settings, routers, error handlers, docs — nothing else."""
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app.api import catalog, estimates, health
 from app.api.deps import strict_query
-from app.errors import install_error_handlers
+from app.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 DESCRIPTION = """
 Figures on North Korea's overseas labour — how many workers are abroad, where, in which
@@ -26,6 +32,38 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """FastAPI's schema, with its default 422 and JSON error bodies replaced by problem+json."""
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+            license_info=app.license_info,
+        )
+        for ops in spec["paths"].values():
+            for op in ops.values():
+                responses = op.get("responses", {})
+                has_body = "requestBody" in op
+                if "422" in responses and not has_body:
+                    del responses["422"]
+                for status, resp in responses.items():
+                    if status.startswith(("4", "5")) and "content" in resp:
+                        resp["content"] = {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF}}
+        schemas = spec.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = spec
+        return spec
+
+    return build
+
+
 def create_app() -> FastAPI:
     """Build the application."""
     app = FastAPI(
@@ -38,6 +76,7 @@ def create_app() -> FastAPI:
         dependencies=[Depends(strict_query)],
     )
     install_error_handlers(app)
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
     for router in (
         estimates.router,
         catalog.countries,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -180,8 +181,8 @@ def check(seed_dir: Path) -> tuple[Seed, list[Problem]]:
                     f"value.unit {e.value.unit!r} is not the metric's unit {metric.unit!r}",
                 )
             )
-        for s in e.sectors:
-            ref(s in sectors, "estimates.yaml", rec, "sector", s)
+        for sector in e.sectors:
+            ref(sector in sectors, "estimates.yaml", rec, "sector", sector)
         for c in e.scope.countries:
             ref(pycountry.countries.get(alpha_2=c) is not None, "estimates.yaml", rec, "country", c)
         ref(e.claimant in sources, "estimates.yaml", rec, "claimant", e.claimant)
@@ -259,7 +260,7 @@ def sync_countries(session: Session, report: LoadReport) -> None:
             report,
             "country",
             existing.get(pc.alpha_2),
-            lambda pc=pc: Country(code=pc.alpha_2),
+            partial(Country, code=pc.alpha_2),
             values,
         )
 
@@ -304,7 +305,7 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
             report,
             "metric",
             old_metrics.get(m.id),
-            lambda m=m: Metric(id=m.id),
+            partial(Metric, id=m.id),
             m.model_dump(exclude={"id"}),
         )
     sectors = {}
@@ -314,7 +315,7 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
             report,
             "sector",
             old_sectors.get(s.id),
-            lambda s=s: Sector(id=s.id),
+            partial(Sector, id=s.id),
             s.model_dump(exclude={"id"}),
         )
     old_sources = existing(Source)
@@ -325,7 +326,7 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
             report,
             "source",
             old_sources.get(src.id),
-            lambda src=src: Source(id=src.id),
+            partial(Source, id=src.id),
             values,
         )
     session.flush()
@@ -336,7 +337,7 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
         values = d.model_dump(exclude={"id", "publisher", "text_file", "cites"})
         values |= {"publisher_id": d.publisher, "full_text": seed.texts.get(d.id)}
         docs[d.id] = _upsert(
-            session, report, "document", old_docs.get(d.id), lambda d=d: Document(id=d.id), values
+            session, report, "document", old_docs.get(d.id), partial(Document, id=d.id), values
         )
     session.flush()
     all_docs = existing(Document)
@@ -375,7 +376,7 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
             report,
             "estimate",
             old_estimates.get(e.id),
-            lambda e=e: Estimate(id=e.id),
+            partial(Estimate, id=e.id),
             values,
         )
         want_countries = [countries[c] for c in sorted(set(e.scope.countries))]
@@ -393,7 +394,7 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
                     report,
                     "citation",
                     old_citations.get(cid),
-                    lambda cid=cid: Citation(id=cid),
+                    partial(Citation, id=cid),
                     {"document_id": c.document, "quote": c.quote, "locator": c.locator},
                 )
             )

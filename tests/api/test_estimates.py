@@ -64,7 +64,9 @@ def test_every_seed_figure_is_findable_with_a_verbatim_quote(client):
 
 
 def test_panel_figure_is_one_estimate_with_several_citations(client):
-    r = client.get("/v1/estimates?metric=workers_abroad&worldwide=true&claimant=un-panel-of-experts")
+    r = client.get(
+        "/v1/estimates?metric=workers_abroad&worldwide=true&claimant=un-panel-of-experts"
+    )
     items = r.json()["data"]
     about_100k = [i for i in items if i["value"]["low"] == 100000 and i["value"]["high"] == 100000]
     assert len(about_100k) == 1
@@ -147,8 +149,16 @@ def test_sorts_order_results(client):
 
 def test_every_sort_pages_through_everything_once(client):
     everything = {i["id"] for i in client.get("/v1/estimates?limit=500").json()["data"]}
-    for sort in ["period_start", "-period_start", "period_end", "-period_end", "value",
-                 "-value", "id", "-id"]:
+    for sort in [
+        "period_start",
+        "-period_start",
+        "period_end",
+        "-period_end",
+        "value",
+        "-value",
+        "id",
+        "-id",
+    ]:
         ids = [i["id"] for i in all_pages(client, f"/v1/estimates?sort={sort}&limit=4")]
         assert len(ids) == len(set(ids)) and set(ids) == everything, sort
 
@@ -164,13 +174,25 @@ def test_cursor_is_stable_under_inserts(client, session):
     first = client.get("/v1/estimates?limit=5").json()
     seen = [i["id"] for i in first["data"]]
     # a row that sorts before the cursor must not shift the next page
-    session.execute(insert(Estimate).values(
-        id="aaa-inserted", metric_id="workers_abroad", value_kind="point", qualifier="exact",
-        unit="persons", low=1, high=1, value_text="1", period_start=date(1990, 1, 1),
-        period_end=date(1990, 1, 1), period_precision="day", period_text="test",
-        worldwide=True, claimant_id=first["data"][0]["claimant"]["id"],
-        origin_document_id=first["data"][0]["origin_document"]["id"],
-    ))
+    session.execute(
+        insert(Estimate).values(
+            id="aaa-inserted",
+            metric_id="workers_abroad",
+            value_kind="point",
+            qualifier="exact",
+            unit="persons",
+            low=1,
+            high=1,
+            value_text="1",
+            period_start=date(1990, 1, 1),
+            period_end=date(1990, 1, 1),
+            period_precision="day",
+            period_text="test",
+            worldwide=True,
+            claimant_id=first["data"][0]["claimant"]["id"],
+            origin_document_id=first["data"][0]["origin_document"]["id"],
+        )
+    )
     session.flush()
     rest = all_pages(client, first["meta"]["next"])
     ids = seen + [i["id"] for i in rest]
@@ -181,17 +203,30 @@ def test_cursor_is_stable_under_inserts(client, session):
 def test_list_runs_a_fixed_number_of_statements(client, session, count_statements):
     metric = "workers_abroad"
     base = client.get("/v1/estimates?limit=1").json()["data"][0]
-    rows = [dict(
-        id=f"zz-bulk-{n:03}", metric_id=metric, value_kind="point", qualifier="exact",
-        unit="persons", low=n, high=n, value_text=str(n), period_start=date(2020, 1, 1),
-        period_end=date(2020, 12, 31), period_precision="year", period_text="2020",
-        worldwide=False, claimant_id=base["claimant"]["id"],
-        origin_document_id=base["origin_document"]["id"],
-    ) for n in range(120)]
+    rows = [
+        dict(
+            id=f"zz-bulk-{n:03}",
+            metric_id=metric,
+            value_kind="point",
+            qualifier="exact",
+            unit="persons",
+            low=n,
+            high=n,
+            value_text=str(n),
+            period_start=date(2020, 1, 1),
+            period_end=date(2020, 12, 31),
+            period_precision="year",
+            period_text="2020",
+            worldwide=False,
+            claimant_id=base["claimant"]["id"],
+            origin_document_id=base["origin_document"]["id"],
+        )
+        for n in range(120)
+    ]
     session.execute(insert(Estimate), rows)
-    session.execute(insert(estimate_country), [
-        {"estimate_id": r["id"], "country_code": "CN"} for r in rows
-    ])
+    session.execute(
+        insert(estimate_country), [{"estimate_id": r["id"], "country_code": "CN"} for r in rows]
+    )
     session.flush()
     counts = []
     for limit in (1, 10, 100):

@@ -1,0 +1,74 @@
+"""The `dprk-labor` command end to end: migrate, load, serve, as `make run` does."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import SEED_DIR
+
+CLI = [sys.executable, "-m", "app.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(CLI + args, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_migrate_load_and_serve_like_make_run(tmp_path: Path):
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'x.sqlite3'}"}
+    assert run(["migrate"], env).returncode == 0
+    first = run(["load", str(SEED_DIR)], env)
+    assert first.returncode == 0, first.stderr
+    assert "created: citation" in first.stdout
+    second = run(["load", str(SEED_DIR)], env)
+    assert "created: nothing; updated: nothing" in second.stdout
+
+    port = free_port()
+    server = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not become ready"
+            time.sleep(0.1)
+        r = httpx.get(
+            f"{base}/v1/estimates",
+            params={
+                "metric": "workers_abroad",
+                "country": "CN",
+                "period_from": "2019",
+                "period_to": "2024",
+            },
+        )
+        assert r.status_code == 200 and r.json()["data"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_load_of_a_missing_directory_fails_cleanly(tmp_path: Path):
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'y.sqlite3'}"}
+    assert run(["migrate"], env).returncode == 0
+    r = run(["load", str(tmp_path / "nowhere")], env)
+    assert r.returncode == 1
+    assert "file is missing" in r.stderr and "nothing was loaded" in r.stderr

@@ -1,0 +1,34 @@
+"""Migrations: one head, up and down on both databases, and in step with the models."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from app import migrate
+from app.db import make_engine
+from app.models import Base
+
+
+def test_there_is_one_head():
+    heads = ScriptDirectory.from_config(migrate.alembic_config()).get_heads()
+    assert len(heads) == 1
+
+
+def test_upgrade_and_downgrade_round_trip(backend, new_database):
+    url = new_database(backend)
+    engine = make_engine(url)
+    migrate.upgrade(url)
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    migrate.downgrade(url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    migrate.upgrade(url)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    engine.dispose()
+
+
+def test_models_and_migrations_agree(engine):
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, Base.metadata)
+    assert diff == []

@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-HOST ?= 127.0.0.1
-PORT ?= 8000
+API_HOST ?= 127.0.0.1
+API_PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup db test test-sqlite lint format clean
@@ -30,8 +30,8 @@ db: setup ## migrate the database (DATABASE_URL, default var/dprk_labor.sqlite3)
 	$(BIN)/dprk-labor migrate
 	$(BIN)/dprk-labor load seed_data
 
-run: db ## set up, migrate, load the seed data and serve on http://$(HOST):$(PORT)
-	$(BIN)/dprk-labor serve --host $(HOST) --port $(PORT)
+run: db ## set up, migrate, load the seed data and serve on http://$(API_HOST):$(API_PORT)
+	$(BIN)/dprk-labor serve --host $(API_HOST) --port $(API_PORT)
 
 test: $(VENV)/.installed-dev ## set up and run every test on SQLite and PostgreSQL (TEST_POSTGRES=0: SQLite only)
 	$(BIN)/pytest

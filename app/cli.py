@@ -86,8 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_load)
 
     p = sub.add_parser("serve", help="serve the API with uvicorn")
-    p.add_argument("--host", help="default: HOST or 127.0.0.1")
-    p.add_argument("--port", type=int, help="default: PORT or 8000")
+    p.add_argument("--host", help="default: API_HOST or 127.0.0.1")
+    p.add_argument("--port", type=int, help="default: API_PORT or 8000")
     p.add_argument("--workers", type=int, default=1)
     p.set_defaults(func=_serve)
     return parser

@@ -22,8 +22,9 @@ class Settings(BaseSettings):
         f"sqlite:///{ROOT / 'var' / 'dprk_labor.sqlite3'}",
         description="SQLAlchemy URL; postgresql:// URLs use psycopg 3",
     )
-    host: str = "127.0.0.1"
-    port: int = 8000
+    # Not HOST/PORT: shells such as zsh set HOST to the machine's name.
+    host: str = Field("127.0.0.1", validation_alias="API_HOST")
+    port: int = Field(8000, validation_alias="API_PORT")
     seed_dir: Path = ROOT / "seed_data"
     public_url: str | None = Field(
         None, description="base URL used in `next` links when the API sits behind a proxy"

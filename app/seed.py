@@ -345,7 +345,7 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
         cited = [all_docs[c] for c in sorted(set(d.cites))]
         if [c.id for c in docs[d.id].cites] != [c.id for c in cited]:
             docs[d.id].cites = cited
-            report.count("document_cite", False, True)
+            report.count("document_cite", created=d.id not in old_docs, changed=True)
 
     old_estimates = existing(Estimate)
     all_sectors = existing(Sector)

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import get_settings
+
+WRITE_OPTION = "dprk_write"
 
 
 def normalise_url(url: str) -> str:
@@ -33,16 +35,26 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if sa_url.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own implicit BEGIN is turned off so that `_sqlite_begin` decides.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A write takes SQLite's write lock up front: a deferred transaction that read first
+    # would fail with SQLITE_BUSY instead of waiting when another writer got in between.
+    immediate = conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @lru_cache
@@ -58,9 +70,17 @@ def get_session() -> Iterator[Session]:
         yield session
 
 
+def get_write_session() -> Iterator[Session]:
+    """A session for one write request; the route commits once, on success."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        session.connection(execution_options={WRITE_OPTION: True})
+        yield session
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to `engine` (CLI and tests)."""
     return sessionmaker(engine, expire_on_commit=False)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]

@@ -76,3 +76,26 @@ class SourceKind(StrEnum):
     research_institute = "research_institute"
     person = "person"
     anonymous = "anonymous"
+
+
+class EstimateStatus(StrEnum):
+    """Corrections keep their history: a wrong figure is retracted or superseded, not erased."""
+
+    active = "active"
+    retracted = "retracted"
+    superseded = "superseded"
+
+
+class Role(StrEnum):
+    """What an API key may do: editors write; admins may also delete sources and documents."""
+
+    editor = "editor"
+    admin = "admin"
+
+
+class Action(StrEnum):
+    """What a change in the audit log did."""
+
+    create = "create"
+    update = "update"
+    delete = "delete"

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import pycountry
 
+from app.enums import EstimateStatus
 from app.errors import BadParameter
 
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -84,6 +85,7 @@ class EstimateFilters:
     min_value: float | None = None
     max_value: float | None = None
     q: str | None = None
+    status: list[EstimateStatus] = field(default_factory=lambda: [EstimateStatus.active])
 
     def __post_init__(self) -> None:
         if self.period_from and self.period_to and self.period_from > self.period_to:

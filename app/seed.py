@@ -19,7 +19,9 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Citation, Country, Document, Estimate, Metric, Sector, Source
+from app import records
+from app.models import Country, Document, Metric, Sector
+from app.records import reference_problems
 from app.schemas.seed import DocumentIn, EstimateIn, MetricIn, SectorIn, SourceIn
 
 FILES: list[tuple[str, type[BaseModel]]] = [
@@ -138,91 +140,50 @@ def _unique(records: Iterable[Any], filename: str, problems: list[Problem]) -> s
     return seen
 
 
+class SeedCatalog:
+    """A Catalog over the seed bundle itself (ids in the files, texts on disk)."""
+
+    def __init__(self, seed: Seed) -> None:
+        self.seed = seed
+        self.ids: dict[str, set[str]] = {
+            "metric": {m.id for m in seed.metrics},
+            "sector": {s.id for s in seed.sectors},
+            "source": {s.id for s in seed.sources},
+            "document": {d.id for d in seed.documents},
+            "estimate": {e.id for e in seed.estimates},
+        }
+
+    def missing(self, kind: str, ids: Iterable[str]) -> list[str]:
+        if kind == "country":
+            return [c for c in ids if pycountry.countries.get(alpha_2=c) is None]
+        return [i for i in ids if i not in self.ids[kind]]
+
+    def text(self, document_id: str) -> str | None:
+        return self.seed.texts.get(document_id)
+
+
 def check(seed_dir: Path) -> tuple[Seed, list[Problem]]:
     """Every problem in the seed data: schema, unique ids, references, units, verbatim quotes."""
     seed, problems = read(seed_dir)
+    catalog = SeedCatalog(seed)
+    for kind in ("metrics", "sectors", "sources", "documents", "estimates"):
+        recs = getattr(seed, kind)
+        _unique(recs, f"{kind}.yaml", problems)
+        for r in recs:
+            for name, message in reference_problems(r, catalog):
+                problems.append(Problem(f"{kind}.yaml", f"id {r.id}", f"{name}: {message}"))
     metrics = {m.id: m for m in seed.metrics}
-    _unique(seed.metrics, "metrics.yaml", problems)
-    sectors = _unique(seed.sectors, "sectors.yaml", problems)
-    sources = _unique(seed.sources, "sources.yaml", problems)
-    documents = _unique(seed.documents, "documents.yaml", problems)
-    _unique(seed.estimates, "estimates.yaml", problems)
-
-    def ref(ok: bool, filename: str, rec: str, what: str, value: str) -> None:
-        if not ok:
-            problems.append(Problem(filename, rec, f"{what} {value!r} does not exist"))
-
-    for s in seed.sources:
-        if s.country:
-            ref(
-                pycountry.countries.get(alpha_2=s.country) is not None,
-                "sources.yaml",
-                f"id {s.id}",
-                "country",
-                s.country,
-            )
-    for d in seed.documents:
-        rec = f"id {d.id}"
-        if d.publisher:
-            ref(d.publisher in sources, "documents.yaml", rec, "publisher", d.publisher)
-        for c in d.cites:
-            ref(c in documents, "documents.yaml", rec, "cited document", c)
-            if c == d.id:
-                problems.append(Problem("documents.yaml", rec, "a document cannot cite itself"))
     for e in seed.estimates:
-        rec = f"id {e.id}"
         metric = metrics.get(e.metric)
-        ref(metric is not None, "estimates.yaml", rec, "metric", e.metric)
         if metric and metric.unit != e.value.unit:
             problems.append(
                 Problem(
                     "estimates.yaml",
-                    rec,
+                    f"id {e.id}",
                     f"value.unit {e.value.unit!r} is not the metric's unit {metric.unit!r}",
                 )
             )
-        for sector in e.sectors:
-            ref(sector in sectors, "estimates.yaml", rec, "sector", sector)
-        for c in e.scope.countries:
-            ref(pycountry.countries.get(alpha_2=c) is not None, "estimates.yaml", rec, "country", c)
-        ref(e.claimant in sources, "estimates.yaml", rec, "claimant", e.claimant)
-        ref(
-            e.origin_document in documents,
-            "estimates.yaml",
-            rec,
-            "origin_document",
-            e.origin_document,
-        )
-        for i, cit in enumerate(e.citations):
-            ref(
-                cit.document in documents,
-                "estimates.yaml",
-                rec,
-                f"citations.{i}.document",
-                cit.document,
-            )
-            text = seed.texts.get(cit.document)
-            if text is not None and cit.quote not in text:
-                problems.append(
-                    Problem(
-                        "estimates.yaml",
-                        rec,
-                        f"citations.{i}.quote is not verbatim in document "
-                        f"{cit.document!r}: {cit.quote[:80]!r}",
-                    )
-                )
     return seed, problems
-
-
-def citation_ids(e: EstimateIn) -> list[str]:
-    """Stable citation ids: estimate--document, with -2, -3 for more quotes from one document."""
-    seen: dict[str, int] = {}
-    ids = []
-    for c in e.citations:
-        seen[c.document] = seen.get(c.document, 0) + 1
-        n = seen[c.document]
-        ids.append(f"{e.id}--{c.document}" + (f"-{n}" if n > 1 else ""))
-    return ids
 
 
 @dataclass
@@ -286,19 +247,22 @@ def _upsert(
     return obj
 
 
+LOADER = "dprk-labor load"
+
+
 def load(session: Session, seed_dir: Path) -> LoadReport:
-    """Check `seed_dir`, then upsert it into `session` (the caller commits or rolls back)."""
+    """Check `seed_dir`, then upsert it into `session` (the caller commits or rolls back).
+
+    Vocabularies are upserted as they are; sources, documents and estimates go through the
+    same `save_*` functions as the write API, so each change is in the audit log.
+    """
     seed, problems = check(seed_dir)
     if problems:
         raise SeedError(problems)
     report = LoadReport()
     sync_countries(session, report)
-    countries = {c.code: c for c in session.scalars(select(Country))}
-
-    def existing(model: Any) -> dict[str, Any]:
-        return {o.id: o for o in session.scalars(select(model))}
-
-    old_metrics, old_sectors = existing(Metric), existing(Sector)
+    old_metrics = {m.id: m for m in session.scalars(select(Metric))}
+    old_sectors = {s.id: s for s in session.scalars(select(Sector))}
     for m in seed.metrics:
         _upsert(
             session,
@@ -308,97 +272,33 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
             partial(Metric, id=m.id),
             m.model_dump(exclude={"id"}),
         )
-    sectors = {}
-    for s in seed.sectors:
-        sectors[s.id] = _upsert(
-            session,
-            report,
-            "sector",
-            old_sectors.get(s.id),
-            partial(Sector, id=s.id),
-            s.model_dump(exclude={"id"}),
-        )
-    old_sources = existing(Source)
-    for src in seed.sources:
-        values = src.model_dump(exclude={"id", "country"}) | {"country_code": src.country}
+    for sec in seed.sectors:
         _upsert(
             session,
             report,
-            "source",
-            old_sources.get(src.id),
-            partial(Source, id=src.id),
-            values,
+            "sector",
+            old_sectors.get(sec.id),
+            partial(Sector, id=sec.id),
+            sec.model_dump(exclude={"id"}),
         )
     session.flush()
 
-    old_docs = existing(Document)
-    docs: dict[str, Document] = {}
-    for d in seed.documents:
-        values = d.model_dump(exclude={"id", "publisher", "text_file", "cites"})
-        values |= {"publisher_id": d.publisher, "full_text": seed.texts.get(d.id)}
-        docs[d.id] = _upsert(
-            session, report, "document", old_docs.get(d.id), partial(Document, id=d.id), values
-        )
-    session.flush()
-    all_docs = existing(Document)
-    for d in seed.documents:
-        cited = [all_docs[c] for c in sorted(set(d.cites))]
-        if [c.id for c in docs[d.id].cites] != [c.id for c in cited]:
-            docs[d.id].cites = cited
-            report.count("document_cite", created=d.id not in old_docs, changed=True)
+    def tally(table: str, saved: records.Saved) -> None:
+        report.count(table, saved.created, saved.changed)
 
-    old_estimates = existing(Estimate)
-    all_sectors = existing(Sector)
-    for e in seed.estimates:
-        low, high = e.value.bounds()
-        values = dict(
-            metric_id=e.metric,
-            value_kind=e.value.kind,
-            qualifier=e.value.qualifier,
-            unit=e.value.unit,
-            low=low,
-            high=high,
-            from_value=e.value.from_,
-            to_value=e.value.to,
-            value_text=e.value.text,
-            period_start=e.period.start,
-            period_end=e.period.end,
-            period_precision=e.period.precision,
-            period_text=e.period.text,
-            worldwide=e.scope.worldwide,
-            place=e.scope.place,
-            claimant_id=e.claimant,
-            origin_document_id=e.origin_document,
-            notes=e.notes,
-        )
-        est = _upsert(
-            session,
-            report,
-            "estimate",
-            old_estimates.get(e.id),
-            partial(Estimate, id=e.id),
-            values,
-        )
-        want_countries = [countries[c] for c in sorted(set(e.scope.countries))]
-        if [c.code for c in est.countries] != [c.code for c in want_countries]:
-            est.countries = want_countries
-        want_sectors = [all_sectors[s] for s in sorted(set(e.sectors))]
-        if [s.id for s in est.sectors] != [s.id for s in want_sectors]:
-            est.sectors = want_sectors
-        old_citations = {c.id: c for c in est.citations}
-        new_citations = []
-        for cid, c in zip(citation_ids(e), e.citations, strict=True):
-            new_citations.append(
-                _upsert(
-                    session,
-                    report,
-                    "citation",
-                    old_citations.get(cid),
-                    partial(Citation, id=cid),
-                    {"document_id": c.document, "quote": c.quote, "locator": c.locator},
-                )
-            )
-        if {c.id for c in est.citations} != {c.id for c in new_citations}:
-            est.citations = new_citations
+    for src in seed.sources:
+        tally("source", records.save_source(session, src, LOADER))
+    # New documents are made first without `cites`, which may point forward in the file.
+    new_docs = {d.id for d in seed.documents if session.get(Document, d.id) is None}
+    for doc in seed.documents:
+        if doc.id in new_docs:
+            bare = doc.model_copy(update={"cites": []})
+            records.save_document(session, bare, LOADER, seed.texts.get(doc.id))
+    for doc in seed.documents:
+        saved = records.save_document(session, doc, LOADER, seed.texts.get(doc.id))
+        report.count("document", doc.id in new_docs, saved.changed)
+    # An estimate that is superseded names its successor: save successors first.
+    for est in sorted(seed.estimates, key=lambda e: e.superseded_by is not None):
+        tally("estimate", records.save_estimate(session, est, LOADER))
     session.flush()
     return report

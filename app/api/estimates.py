@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep
+from app.enums import EstimateStatus
 from app.errors import problem_responses
 from app.filters import (
     DEFAULT_ESTIMATE_SORT,
@@ -101,6 +102,13 @@ def estimate_filters(
             allow_inf_nan=False,
         ),
     ] = None,
+    status: Annotated[
+        list[EstimateStatus] | None,
+        Query(
+            description="estimate status (repeat for OR); default: active only, so retracted "
+            "and superseded figures are hidden unless asked for"
+        ),
+    ] = None,
     q: Annotated[
         str | None,
         Query(
@@ -127,6 +135,7 @@ def estimate_filters(
         min_value=min_value,
         max_value=max_value,
         q=q,
+        status=status or [EstimateStatus.active],
     )
 
 

@@ -1,12 +1,15 @@
 """All tables; importing this module registers them on `Base.metadata`."""
 
+from app.models.audit import ApiKey, Change
 from app.models.base import Base
 from app.models.estimates import Citation, Estimate, estimate_country, estimate_sector
 from app.models.reference import Country, Metric, Sector
 from app.models.sources import Document, Source, document_cite
 
 __all__ = [
+    "ApiKey",
     "Base",
+    "Change",
     "Citation",
     "Country",
     "Document",

@@ -12,13 +12,14 @@ from sqlalchemy import (
     Double,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import Precision, Qualifier, ValueKind
+from app.enums import EstimateStatus, Precision, Qualifier, ValueKind
 from app.models.base import Base, str_enum
 from app.models.reference import Country, Metric, Sector
 from app.models.sources import Document, Source
@@ -60,6 +61,10 @@ class Estimate(Base):
         ),
         Index("ix_estimate_metric_period", "metric_id", "period_start", "period_end"),
         Index("ix_estimate_period_start_id", "period_start", "id"),
+        CheckConstraint(
+            "(status = 'superseded') = (superseded_by_id IS NOT NULL)", name="superseded_by"
+        ),
+        CheckConstraint("superseded_by_id <> id", name="not_superseded_by_self"),
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -81,6 +86,13 @@ class Estimate(Base):
     claimant_id: Mapped[str] = mapped_column(ForeignKey("source.id"), index=True)
     origin_document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[EstimateStatus] = mapped_column(
+        str_enum(EstimateStatus, "estimate_status"), server_default="active", index=True
+    )
+    superseded_by_id: Mapped[str | None] = mapped_column(ForeignKey("estimate.id"))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     metric: Mapped[Metric] = relationship()
     claimant: Mapped[Source] = relationship()
@@ -108,6 +120,9 @@ class Citation(Base):
     document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), index=True)
     quote: Mapped[str] = mapped_column(Text)
     locator: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     estimate: Mapped[Estimate] = relationship(back_populates="citations")
     document: Mapped[Document] = relationship()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import DocumentKind, Precision, SourceKind
@@ -28,6 +38,9 @@ class Source(Base):
     country_code: Mapped[str | None] = mapped_column(ForeignKey("country.code"))
     url: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Document(Base):
@@ -59,6 +72,9 @@ class Document(Base):
     language: Mapped[str] = mapped_column(String(10))
     full_text: Mapped[str | None] = mapped_column(Text, deferred=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     publisher: Mapped[Source | None] = relationship()
     cites: Mapped[list[Document]] = relationship(

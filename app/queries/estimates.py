@@ -79,6 +79,8 @@ def check_references(session: Session, f: EstimateFilters) -> None:
 def filtered(f: EstimateFilters) -> Select[Any]:
     """SELECT estimates matching every filter (AND); values of one filter combine with OR."""
     stmt = select(Estimate)
+    if f.status:
+        stmt = stmt.where(Estimate.status.in_(f.status))
     if f.metric:
         stmt = stmt.where(Estimate.metric_id.in_(f.metric))
     if f.country:
@@ -182,6 +184,8 @@ def summary(e: Estimate, n_citations: int) -> read.EstimateSummary:
         origin_document=read.DocumentRef.model_validate(e.origin_document),
         citation_count=n_citations,
         notes=e.notes,
+        status=e.status,
+        superseded_by=e.superseded_by_id,
     )
 
 

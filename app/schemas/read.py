@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.enums import (
     DocumentKind,
+    EstimateStatus,
     MetricKind,
     Precision,
     Qualifier,
@@ -126,6 +127,10 @@ class EstimateSummary(BaseModel):
     origin_document: DocumentRef = Field(description="where the claim was first made")
     citation_count: int = Field(description="documents quoted as stating this figure")
     notes: str | None = Field(description="how the text's wording was turned into numbers")
+    status: EstimateStatus = Field(
+        description="active; retracted (withdrawn); superseded (corrected by `superseded_by`)"
+    )
+    superseded_by: str | None = Field(description="id of the estimate that corrects this one")
 
 
 class CitationDocument(DocumentRef):

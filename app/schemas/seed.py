@@ -1,17 +1,19 @@
-"""The seed_data/ file format: what `dprk-labor check` validates and `dprk-labor load` writes.
+"""The records of the data: the seed_data/ file format and the bodies of the write API.
 
-Each YAML file holds a list of records of one kind. Ids are slugs: they are the URLs people
-cite, so they never change once published.
+`dprk-labor check`, `dprk-labor load` and the POST/PATCH endpoints validate with these same
+models. Each YAML file holds a list of records of one kind. Ids are slugs: they are the URLs
+people cite, so they never change once published.
 """
 
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
 from app.enums import (
     QUALIFIERS_BY_KIND,
     DocumentKind,
+    EstimateStatus,
     MetricKind,
     Precision,
     Qualifier,
@@ -54,7 +56,7 @@ class SourceIn(Record):
     description: Text | None = None
 
 
-class DocumentIn(Record):
+class DocumentFields(Record):
     id: Slug
     title: Text
     kind: DocumentKind
@@ -66,9 +68,8 @@ class DocumentIn(Record):
     url: str | None = None
     un_symbol: str | None = None
     is_public: bool = True
-    language: str = "en"
-    text_file: str | None = Field(None, description="path under seed_data/ of the full text")
-    cites: list[Slug] = []
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")] = "en"
+    cites: list[Slug] = Field([], description="ids of documents this one cites")
     notes: Text | None = None
 
     @model_validator(mode="after")
@@ -82,6 +83,18 @@ class DocumentIn(Record):
         if self.coverage_start and self.coverage_end and self.coverage_start > self.coverage_end:
             raise ValueError("coverage_start is after coverage_end")
         return self
+
+
+class DocumentIn(DocumentFields):
+    """A document in seed_data/documents.yaml; its full text lives in a file."""
+
+    text_file: str | None = Field(None, description="path under seed_data/ of the full text")
+
+
+class DocumentWrite(DocumentFields):
+    """A document as the write API takes it; the full text comes inline."""
+
+    full_text: str | None = Field(None, description="the document's full text, if held")
 
 
 class ValueIn(Record):
@@ -177,4 +190,41 @@ class EstimateIn(Record):
     claimant: Slug
     origin_document: Slug
     notes: Text | None = None
+    status: EstimateStatus = EstimateStatus.active
+    superseded_by: Slug | None = Field(None, description="the estimate that corrects this one")
     citations: Annotated[list[CitationIn], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _superseded_names_successor(self) -> Self:
+        if (self.status is EstimateStatus.superseded) != (self.superseded_by is not None):
+            raise ValueError("superseded_by is set exactly when status is 'superseded'")
+        if self.superseded_by == self.id:
+            raise ValueError("an estimate cannot supersede itself")
+        return self
+
+
+class CitationWrite(CitationIn):
+    """A citation as the write API takes it: which estimate it states."""
+
+    estimate: Slug
+
+
+def patch_model(model: type[Record]) -> type[BaseModel]:
+    """The PATCH body of `model`: every field but `id` optional, unknown fields rejected.
+
+    The patch is merged into the stored record and the result validated with `model` itself,
+    so a PATCH obeys exactly the rules of a POST and of the seed files.
+    """
+    fields: dict[str, Any] = {
+        name: (
+            info.annotation | None,  # type: ignore[operator]
+            Field(None, alias=info.alias, description=info.description),
+        )
+        for name, info in model.model_fields.items()
+        if name not in ("id", "estimate")
+    }
+    return create_model(
+        f"{model.__name__.removesuffix('In').removesuffix('Write')}Patch",
+        __config__=ConfigDict(extra="forbid"),
+        **fields,
+    )

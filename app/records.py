@@ -1,0 +1,358 @@
+"""Writing records: the one path by which the seed loader and the write API change data.
+
+Each record kind has: a converter from its row back to the record (for PATCH merges and
+audit snapshots), reference checks against a `Catalog` (the seed bundle, or the database),
+and a `save_*` function that upserts it and logs the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import pycountry
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.enums import Action, ValueKind
+from app.models import Change, Citation, Country, Document, Estimate, Metric, Sector, Source
+from app.schemas.seed import (
+    CitationIn,
+    CitationWrite,
+    DocumentFields,
+    DocumentWrite,
+    EstimateIn,
+    PeriodIn,
+    ScopeIn,
+    SourceIn,
+    ValueIn,
+)
+
+
+class Catalog(Protocol):
+    """What reference checks need to know: which ids exist, and documents' texts."""
+
+    def missing(self, kind: str, ids: Iterable[str]) -> list[str]: ...
+
+    def text(self, document_id: str) -> str | None: ...
+
+
+class DbCatalog:
+    """A Catalog over the database."""
+
+    MODELS: dict[str, Any] = {
+        "metric": Metric.id,
+        "sector": Sector.id,
+        "source": Source.id,
+        "document": Document.id,
+        "estimate": Estimate.id,
+    }
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def missing(self, kind: str, ids: Iterable[str]) -> list[str]:
+        wanted = list(dict.fromkeys(ids))
+        if kind == "country":
+            return [c for c in wanted if pycountry.countries.get(alpha_2=c) is None]
+        if not wanted:
+            return []
+        col = self.MODELS[kind]
+        found = set(self.session.scalars(select(col).where(col.in_(wanted))))
+        return [i for i in wanted if i not in found]
+
+    def text(self, document_id: str) -> str | None:
+        return self.session.scalar(select(Document.full_text).where(Document.id == document_id))
+
+
+def reference_problems(record: BaseModel, catalog: Catalog) -> list[tuple[str, str]]:
+    """(field, message) for every reference in `record` that names nothing, and every quote
+    that is not verbatim in its document's stored text."""
+    out: list[tuple[str, str]] = []
+
+    def need(field: str, kind: str, ids: Iterable[str]) -> None:
+        for m in catalog.missing(kind, ids):
+            out.append((field, f"{kind} {m!r} does not exist"))
+
+    def quotes(citations: Iterable[tuple[str, CitationIn]]) -> None:
+        for field, c in citations:
+            need(f"{field}.document", "document", [c.document])
+            text = catalog.text(c.document)
+            if text is not None and c.quote not in text:
+                out.append(
+                    (f"{field}.quote", f"not verbatim in document {c.document!r}: {c.quote[:80]!r}")
+                )
+
+    if isinstance(record, SourceIn) and record.country:
+        need("country", "country", [record.country])
+    if isinstance(record, DocumentFields):
+        if record.publisher:
+            need("publisher", "source", [record.publisher])
+        need("cites", "document", [c for c in record.cites if c != record.id])
+        if record.id in record.cites:
+            out.append(("cites", "a document cannot cite itself"))
+    if isinstance(record, EstimateIn):
+        need("metric", "metric", [record.metric])
+        need("sectors", "sector", record.sectors)
+        need("scope.countries", "country", record.scope.countries)
+        need("claimant", "source", [record.claimant])
+        need("origin_document", "document", [record.origin_document])
+        if record.superseded_by:
+            need("superseded_by", "estimate", [record.superseded_by])
+        quotes((f"citations.{i}", c) for i, c in enumerate(record.citations))
+    if isinstance(record, CitationWrite):
+        need("estimate", "estimate", [record.estimate])
+        quotes([("citation", record)])
+    return out
+
+
+# --- rows back to records -------------------------------------------------------------
+
+
+def source_record(s: Source) -> SourceIn:
+    """A source row as its record."""
+    return SourceIn(
+        id=s.id,
+        name=s.name,
+        kind=s.kind,
+        country=s.country_code,
+        url=s.url,
+        description=s.description,
+    )
+
+
+def document_record(d: Document) -> DocumentWrite:
+    """A document row as its write record (full text included)."""
+    return DocumentWrite(
+        id=d.id,
+        title=d.title,
+        kind=d.kind,
+        publisher=d.publisher_id,
+        published_on=d.published_on,
+        published_precision=d.published_precision,
+        coverage_start=d.coverage_start,
+        coverage_end=d.coverage_end,
+        url=d.url,
+        un_symbol=d.un_symbol,
+        is_public=d.is_public,
+        language=d.language,
+        cites=[c.id for c in d.cites],
+        notes=d.notes,
+        full_text=d.full_text,
+    )
+
+
+def value_record(e: Estimate) -> ValueIn:
+    """An estimate's stored value in the record's shape."""
+    amounts: dict[str, float | None] = {
+        ValueKind.point: {"amount": e.low},
+        ValueKind.range: {"low": e.low, "high": e.high},
+        ValueKind.lower_bound: {"low": e.low},
+        ValueKind.upper_bound: {"high": e.high},
+        ValueKind.change: {"from": e.from_value, "to": e.to_value},
+    }[e.value_kind]
+    return ValueIn.model_validate(
+        {"kind": e.value_kind, "qualifier": e.qualifier, "unit": e.unit, "text": e.value_text}
+        | amounts
+    )
+
+
+def estimate_record(e: Estimate) -> EstimateIn:
+    """An estimate row, with its citations, as its record."""
+    return EstimateIn(
+        id=e.id,
+        metric=e.metric_id,
+        value=value_record(e),
+        period=PeriodIn(
+            start=e.period_start, end=e.period_end, precision=e.period_precision, text=e.period_text
+        ),
+        scope=ScopeIn(
+            worldwide=e.worldwide, countries=[c.code for c in e.countries], place=e.place
+        ),
+        sectors=[s.id for s in e.sectors],
+        claimant=e.claimant_id,
+        origin_document=e.origin_document_id,
+        notes=e.notes,
+        status=e.status,
+        superseded_by=e.superseded_by_id,
+        citations=[
+            CitationIn(document=c.document_id, quote=c.quote, locator=c.locator)
+            for c in e.citations
+        ],
+    )
+
+
+def citation_record(c: Citation) -> CitationWrite:
+    """A citation row as its write record."""
+    return CitationWrite(
+        estimate=c.estimate_id, document=c.document_id, quote=c.quote, locator=c.locator
+    )
+
+
+def snapshot(record: BaseModel | None) -> dict[str, Any] | None:
+    """A record as JSON for the audit log."""
+    return None if record is None else record.model_dump(mode="json", by_alias=True)
+
+
+# --- saving -----------------------------------------------------------------------------
+
+
+def log_change(
+    session: Session,
+    actor: str,
+    action: Action,
+    resource_type: str,
+    resource_id: str,
+    before: BaseModel | None,
+    after: BaseModel | None,
+    estimate_id: str | None = None,
+) -> None:
+    """Append one entry to the audit log, in the caller's transaction."""
+    session.add(
+        Change(
+            at=datetime.now(UTC),
+            actor=actor,
+            action=action,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            estimate_id=estimate_id,
+            before=snapshot(before),
+            after=snapshot(after),
+        )
+    )
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    changed = False
+    for k, v in values.items():
+        if getattr(obj, k) != v:
+            setattr(obj, k, v)
+            changed = True
+    return changed
+
+
+class Saved:
+    """What a save did: the row, and whether it was created or changed."""
+
+    def __init__(self, obj: Any, created: bool, changed: bool) -> None:
+        self.obj, self.created, self.changed = obj, created, changed
+
+
+def _save(
+    session: Session,
+    actor: str,
+    model: Any,
+    record: BaseModel,
+    values: dict[str, Any],
+    to_record: Any,
+    resource_type: str,
+    links: Any = None,
+) -> Saved:
+    obj: Any = session.get(model, record.id)  # type: ignore[attr-defined]
+    created = obj is None
+    before = None if created else to_record(obj)
+    if created:
+        obj = model(id=record.id)  # type: ignore[attr-defined]
+        session.add(obj)
+    changed = _assign(obj, values)
+    if links is not None:
+        changed = links(obj) or changed
+    if created or changed:
+        session.flush()
+        after = to_record(obj)
+        if before is None or snapshot(before) != snapshot(after):
+            action = Action.create if created else Action.update
+            estimate_id = obj.id if resource_type == "estimate" else None
+            log_change(session, actor, action, resource_type, obj.id, before, after, estimate_id)
+    return Saved(obj, created, changed)
+
+
+def save_source(session: Session, record: SourceIn, actor: str) -> Saved:
+    """Create or update a source."""
+    values = record.model_dump(exclude={"id", "country"}) | {"country_code": record.country}
+    return _save(session, actor, Source, record, values, source_record, "source")
+
+
+def save_document(
+    session: Session, record: DocumentFields, actor: str, full_text: str | None
+) -> Saved:
+    """Create or update a document, its full text and the documents it cites."""
+    values = record.model_dump(exclude={"id", "publisher", "cites", "text_file", "full_text"}) | {
+        "publisher_id": record.publisher,
+        "full_text": full_text,
+    }
+
+    def links(doc: Document) -> bool:
+        want = sorted(set(record.cites))
+        if [c.id for c in doc.cites] == want:
+            return False
+        doc.cites = [session.get_one(Document, c) for c in want]
+        return True
+
+    return _save(session, actor, Document, record, values, document_record, "document", links)
+
+
+def citation_ids(estimate_id: str, documents: list[str]) -> list[str]:
+    """Stable citation ids: estimate--document, with -2, -3 for more quotes from one document."""
+    seen: dict[str, int] = {}
+    ids = []
+    for d in documents:
+        seen[d] = seen.get(d, 0) + 1
+        ids.append(f"{estimate_id}--{d}" + (f"-{seen[d]}" if seen[d] > 1 else ""))
+    return ids
+
+
+def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
+    """Create or update an estimate with its countries, sectors and citations."""
+    low, high = record.value.bounds()
+    values = dict(
+        metric_id=record.metric,
+        value_kind=record.value.kind,
+        qualifier=record.value.qualifier,
+        unit=record.value.unit,
+        low=low,
+        high=high,
+        from_value=record.value.from_,
+        to_value=record.value.to,
+        value_text=record.value.text,
+        period_start=record.period.start,
+        period_end=record.period.end,
+        period_precision=record.period.precision,
+        period_text=record.period.text,
+        worldwide=record.scope.worldwide,
+        place=record.scope.place,
+        claimant_id=record.claimant,
+        origin_document_id=record.origin_document,
+        notes=record.notes,
+        status=record.status,
+        superseded_by_id=record.superseded_by,
+    )
+
+    def links(est: Estimate) -> bool:
+        changed = False
+        countries = sorted(set(record.scope.countries))
+        if [c.code for c in est.countries] != countries:
+            est.countries = [session.get_one(Country, c) for c in countries]
+            changed = True
+        sectors = sorted(set(record.sectors))
+        if [s.id for s in est.sectors] != sectors:
+            est.sectors = [session.get_one(Sector, s) for s in sectors]
+            changed = True
+        old = {c.id: c for c in est.citations}
+        new = []
+        ids = citation_ids(record.id, [c.document for c in record.citations])
+        for cid, c in zip(ids, record.citations, strict=True):
+            cit = old.get(cid) or Citation(id=cid)
+            changed = (
+                _assign(cit, {"document_id": c.document, "quote": c.quote, "locator": c.locator})
+                or changed
+            )
+            new.append(cit)
+        if set(old) != {c.id for c in new}:
+            changed = True
+        est.citations = sorted(new, key=lambda c: c.id)
+        return changed
+
+    return _save(session, actor, Estimate, record, values, estimate_record, "estimate", links)

@@ -1,4 +1,4 @@
-"""The `dprk-labor` command: serve, migrate, check, load."""
+"""The `dprk-labor` command: migrate, check, load, keys, serve."""
 
 import argparse
 import sys
@@ -52,6 +52,38 @@ def _load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
+
+    from app import auth
+    from app.db import get_engine, session_factory
+    from app.enums import Role
+    from app.models import ApiKey
+
+    with session_factory(get_engine())() as session:
+        if args.action == "create":
+            try:
+                key = auth.create_key(session, args.name, Role(args.role))
+                session.commit()
+            except IntegrityError:
+                print(f"a key named {args.name!r} exists already", file=sys.stderr)
+                return 1
+            print(key)
+            print(f"# {args.role} key {args.name!r}: shown once, store it now", file=sys.stderr)
+        elif args.action == "list":
+            for k in session.scalars(select(ApiKey).order_by(ApiKey.name)):
+                state = f"revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "active"
+                print(f"{k.name}\t{k.role}\tdlk_{k.prefix}_…\t{state}")
+        else:
+            if not auth.revoke_key(session, args.name):
+                print(f"no active key named {args.name!r}", file=sys.stderr)
+                return 1
+            session.commit()
+            print(f"revoked {args.name!r}")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -84,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="load seed data (idempotent, all or nothing)")
     p.add_argument("path", nargs="?", type=Path, default=default_seed)
     p.set_defaults(func=_load)
+
+    p = sub.add_parser("keys", help="API keys for editors and admins")
+    keys = p.add_subparsers(dest="action", required=True)
+    k = keys.add_parser("create", help="make a key and print it (once)")
+    k.add_argument("--name", required=True, help="who holds it; shown in the audit log")
+    k.add_argument("--role", choices=["editor", "admin"], default="editor")
+    keys.add_parser("list", help="list keys (names, roles, state; never the secrets)")
+    k = keys.add_parser("revoke", help="revoke a key by name")
+    k.add_argument("name")
+    p.set_defaults(func=_keys)
 
     p = sub.add_parser("serve", help="serve the API with uvicorn")
     p.add_argument("--host", help="default: API_HOST or 127.0.0.1")

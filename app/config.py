@@ -30,6 +30,7 @@ class Settings(BaseSettings):
         None, description="base URL used in `next` links when the API sits behind a proxy"
     )
     sql_echo: bool = False
+    max_body_bytes: int = Field(1_048_576, description="larger request bodies get a 413")
 
 
 @lru_cache

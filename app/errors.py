@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_TYPE_BASE = "https://dprk-labor-api.readthedocs.io/problems/"
@@ -45,6 +46,7 @@ class AppError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.params = params or []
+        self.headers: dict[str, str] | None = None
 
 
 class BadParameter(AppError):
@@ -66,6 +68,44 @@ class NotFound(AppError):
     status = 404
     slug = "not-found"
     title = "Not found"
+
+
+class InvalidBody(AppError):
+    """A request body that fails validation or names things that do not exist."""
+
+    status = 422
+    slug = "invalid-body"
+    title = "Invalid body"
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        params = [InvalidParam(name=n, location="body", reason=r) for n, r in problems]
+        super().__init__("; ".join(f"{n}: {r}" for n, r in problems), params)
+
+
+class Conflict(AppError):
+    """The write would break the data: an id taken, or others depend on what is deleted."""
+
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class PreconditionRequired(AppError):
+    status = 428
+    slug = "precondition-required"
+    title = "Precondition required"
+
+
+class PreconditionFailed(AppError):
+    status = 412
+    slug = "precondition-failed"
+    title = "Precondition failed"
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    slug = "payload-too-large"
+    title = "Payload too large"
 
 
 def problem_response(
@@ -115,7 +155,9 @@ def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
 
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return problem_response(request, exc.status, exc.slug, exc.title, exc.detail, exc.params)
+    return problem_response(
+        request, exc.status, exc.slug, exc.title, exc.detail, exc.params, exc.headers
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -133,10 +175,26 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     title = titles.get(exc.status_code, "HTTP error")
     slug = title.lower().replace(" ", "-")
     detail = exc.detail if isinstance(exc.detail, str) else title
+    params = None
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no resource at {request.url.path}; see /docs for the endpoints"
+    if exc.status_code == 400:  # FastAPI could not decode the body
+        title, slug = "Invalid body", "invalid-body"
+        detail = f"{detail}: send a UTF-8 JSON object"
+        params = [InvalidParam(name="body", location="body", reason=detail)]
     return problem_response(
-        request, exc.status_code, slug, title, detail, headers=getattr(exc, "headers", None)
+        request, exc.status_code, slug, title, detail, params, getattr(exc, "headers", None)
+    )
+
+
+async def _stale_row(request: Request, exc: Exception) -> JSONResponse:
+    # Another transaction changed the row between our read and our write (row version check).
+    return problem_response(
+        request,
+        412,
+        "precondition-failed",
+        "Precondition failed",
+        "someone else changed the resource while this request ran; GET it again and retry",
     )
 
 
@@ -151,6 +209,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StaleDataError, _stale_row)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -158,8 +217,14 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries documenting problem+json errors."""
     descriptions = {
         400: "Invalid parameter: the problem names it and says what is accepted.",
+        401: "No API key, or an unknown or revoked one (see `WWW-Authenticate`).",
+        403: "The key's role may not do this.",
         404: "Not found.",
-        422: "Invalid request body.",
+        409: "Conflict: the id is taken, or other records depend on this one.",
+        412: "The `If-Match` ETag is stale: someone changed the resource; GET it again.",
+        413: "The request body is larger than the configured limit.",
+        422: "Invalid request body: each bad field is named.",
+        428: "`If-Match` is required: send the ETag of your last GET.",
     }
     return {
         s: {

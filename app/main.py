@@ -7,9 +7,11 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.api import catalog, estimates, health
+from app.api import catalog, changes, estimates, health, writes
 from app.api.deps import strict_query
+from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
+from app.http import BodySizeLimit
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -79,6 +81,8 @@ def create_app() -> FastAPI:
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     for router in (
         estimates.router,
+        changes.router,
+        writes.router,
         catalog.countries,
         catalog.sources,
         catalog.documents,
@@ -86,6 +90,7 @@ def create_app() -> FastAPI:
         health.router,
     ):
         app.include_router(router)
+    app.add_middleware(BodySizeLimit, limit=get_settings().max_body_bytes)
     return app
 
 

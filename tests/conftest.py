@@ -6,10 +6,15 @@ reached the run fails; set TEST_POSTGRES=0 to run on SQLite only.
 """
 
 import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import contextmanager
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -19,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app import migrate, seed
 from app.config import ROOT
-from app.db import get_session, make_engine, normalise_url
+from app.db import get_session, get_write_session, make_engine, normalise_url
 from app.main import create_app
 
 SEED_DIR = ROOT / "seed_data"
@@ -124,6 +129,7 @@ def session(connection: Connection) -> Iterator[Session]:
 def client(session: Session) -> Iterator[TestClient]:
     app = create_app()
     app.dependency_overrides[get_session] = lambda: session
+    app.dependency_overrides[get_write_session] = lambda: session
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
@@ -151,5 +157,36 @@ def count_statements(connection: Connection):
     return lambda: StatementCounter(connection)
 
 
-def seed_path() -> Path:
-    return SEED_DIR
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def live_server(database_url: str) -> Iterator[str]:
+    """`dprk-labor serve` in a subprocess on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = os.environ | {"DATABASE_URL": database_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not become ready"
+            time.sleep(0.05)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -1,23 +1,15 @@
 """The `dprk-labor` command end to end: migrate, load, serve, as `make run` does."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import SEED_DIR
+from tests.conftest import SEED_DIR, live_server
 
 CLI = [sys.executable, "-m", "app.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -34,24 +26,7 @@ def test_migrate_load_and_serve_like_make_run(tmp_path: Path):
     second = run(["load", str(SEED_DIR)], env)
     assert "created: nothing; updated: nothing" in second.stdout
 
-    port = free_port()
-    server = subprocess.Popen(
-        [*CLI, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.1)
+    with live_server(env["DATABASE_URL"]) as base:
         r = httpx.get(
             f"{base}/v1/estimates",
             params={
@@ -62,9 +37,6 @@ def test_migrate_load_and_serve_like_make_run(tmp_path: Path):
             },
         )
         assert r.status_code == 200 and r.json()["data"]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_load_of_a_missing_directory_fails_cleanly(tmp_path: Path):

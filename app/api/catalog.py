@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep
 from app.enums import DocumentKind
 from app.errors import BadParameter, problem_responses
 from app.filters import parse_country
+from app.http import with_etag
 from app.pagination import Page
 from app.queries import catalog as queries
 from app.schemas.read import Country, Document, DocumentDetail, Metric, Sector, Source, SourceDetail
@@ -73,9 +74,9 @@ def list_sources(session: SessionDep, page: PageDep, url: UrlDep) -> Page[Source
 @sources.get(
     "/{source_id}", summary="One source", response_model=SourceDetail, responses=ERRORS_404
 )
-def get_source(session: SessionDep, source_id: SourceId) -> SourceDetail:
+def get_source(session: SessionDep, source_id: SourceId, response: Response) -> SourceDetail:
     """One source, its counts, and the documents it published."""
-    return queries.get_source(session, source_id)
+    return with_etag(response, queries.get_source(session, source_id))
 
 
 @documents.get("", summary="List documents", response_model=Page[Document], responses=ERRORS)
@@ -98,9 +99,11 @@ def list_documents(
 @documents.get(
     "/{document_id}", summary="One document", response_model=DocumentDetail, responses=ERRORS_404
 )
-def get_document(session: SessionDep, document_id: DocumentId) -> DocumentDetail:
+def get_document(
+    session: SessionDep, document_id: DocumentId, response: Response
+) -> DocumentDetail:
     """One document: what it cites, what cites it, the estimates it states, its quotes."""
-    return queries.get_document(session, document_id)
+    return with_etag(response, queries.get_document(session, document_id))
 
 
 @vocabularies.get("/metrics", summary="List metrics", response_model=Page[Metric], responses=ERRORS)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep
@@ -17,6 +17,7 @@ from app.filters import (
     parse_country,
     parse_period_bound,
 )
+from app.http import with_etag
 from app.pagination import Page
 from app.queries import estimates as queries
 from app.schemas.read import EstimateDetail, EstimateSummary
@@ -179,6 +180,10 @@ def list_estimates(
     response_model=EstimateDetail,
     responses=problem_responses(400, 404),
 )
-def get_estimate(session: SessionDep, estimate_id: EstimateId) -> EstimateDetail:
-    """The estimate, its claimant and origin document, and every citation with its quote."""
-    return queries.get_estimate(session, estimate_id)
+def get_estimate(
+    session: SessionDep, estimate_id: EstimateId, response: Response
+) -> EstimateDetail:
+    """The estimate, its claimant and origin document, and every citation with its quote.
+
+    The `ETag` header is what a PATCH or DELETE must send back in `If-Match`."""
+    return with_etag(response, queries.get_estimate(session, estimate_id))

@@ -1,10 +1,12 @@
 """What the read API returns. Field descriptions end up in the OpenAPI docs."""
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.enums import (
+    Action,
     DocumentKind,
     EstimateStatus,
     MetricKind,
@@ -143,6 +145,24 @@ class Citation(BaseModel):
     document: CitationDocument
     quote: str = Field(description="verbatim from the document")
     locator: str | None = Field(description="where in the document")
+
+
+class CitationDetail(Citation):
+    estimate_id: str = Field(description="the estimate this citation states")
+
+
+class Change(BaseModel):
+    """One write in the audit log: who, when, what, and the record before and after."""
+
+    id: int = Field(description="increasing; pass the last one seen as `cursor` to sync")
+    at: datetime
+    actor: str = Field(description="the API key's name, or `dprk-labor load`")
+    action: Action
+    resource_type: str = Field(examples=["estimate"])
+    resource_id: str
+    estimate_id: str | None = Field(description="the estimate whose history this belongs to")
+    before: dict[str, Any] | None = Field(description="the record before (null on create)")
+    after: dict[str, Any] | None = Field(description="the record after (null on delete)")
 
 
 class EstimateDetail(EstimateSummary):

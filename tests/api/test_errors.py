@@ -72,7 +72,7 @@ def test_unknown_route_and_method_are_problems(client):
     r = client.get("/v1/nothing")
     assert r.status_code == 404
     assert r.headers["content-type"] == "application/problem+json"
-    r = client.post("/v1/estimates")
+    r = client.put("/v1/estimates")
     assert r.status_code == 405
     assert r.headers["content-type"] == "application/problem+json"
 

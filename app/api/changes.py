@@ -1,0 +1,63 @@
+"""The audit log: /v1/changes and /v1/estimates/{id}/history."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from app.api.deps import PageDep, UrlDep
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.pagination import Page
+from app.queries import changes as queries
+from app.schemas.read import Change
+
+router = APIRouter(tags=["changes"])
+
+ResourceType = Literal["source", "document", "estimate", "citation"]
+
+
+@router.get(
+    "/v1/changes",
+    summary="The audit log",
+    response_model=Page[Change],
+    responses=problem_responses(400),
+)
+def list_changes(
+    session: SessionDep,
+    page: PageDep,
+    url: UrlDep,
+    since: Annotated[
+        datetime | None,
+        Query(
+            description="only changes made at or after this ISO 8601 time "
+            "(a time without zone is UTC)",
+            examples=["2026-01-01T00:00:00Z"],
+        ),
+    ] = None,
+    resource_type: Annotated[
+        list[ResourceType] | None, Query(description="only changes to these kinds of record")
+    ] = None,
+) -> Page[Change]:
+    """Every write, oldest first, with the record before and after. To sync, keep the last
+    page's `meta.next_cursor` (or the last `id`) and ask again with `cursor=` later."""
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return queries.list_changes(session, since, list(resource_type or []), page, url)
+
+
+@router.get(
+    "/v1/estimates/{estimate_id}/history",
+    summary="One estimate's versions",
+    tags=["estimates"],
+    response_model=Page[Change],
+    responses=problem_responses(400, 404),
+)
+def estimate_history(
+    session: SessionDep,
+    page: PageDep,
+    url: UrlDep,
+    estimate_id: Annotated[str, Path(description="the estimate's id", max_length=120)],
+) -> Page[Change]:
+    """Each version of the estimate (and changes to its citations), oldest first."""
+    return queries.estimate_history(session, estimate_id, page, url)

@@ -1,0 +1,93 @@
+"""HTTP mechanics shared by routes: ETags and If-Match, and the request-body size limit."""
+
+import hashlib
+from typing import TypeVar
+
+from pydantic import BaseModel
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import PayloadTooLarge, PreconditionFailed, PreconditionRequired
+
+B = TypeVar("B", bound=BaseModel)
+
+
+def etag_of(body: BaseModel) -> str:
+    """A strong ETag for a representation: it changes whenever the JSON does."""
+    return '"' + hashlib.sha256(body.model_dump_json().encode()).hexdigest()[:32] + '"'
+
+
+def with_etag(response: Response, body: B) -> B:
+    """Set the response's ETag from `body` and return `body`."""
+    response.headers["ETag"] = etag_of(body)
+    return body
+
+
+def check_if_match(if_match: str | None, current: str) -> None:
+    """428 without If-Match; 412 unless it names the current ETag (or is `*`)."""
+    if not if_match:
+        raise PreconditionRequired(
+            "send If-Match with the ETag of your last GET of this resource, so that no one "
+            "else's change is overwritten"
+        )
+    tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
+    if "*" not in tags and current not in tags:
+        raise PreconditionFailed(
+            f"the resource has changed since that ETag; its ETag is now {current}: "
+            "GET it again, reapply your change and retry"
+        )
+
+
+class BodySizeLimit:
+    """Reject request bodies over `limit` bytes with 413, before anything parses them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._reject(scope, receive, send)
+            return
+        # Read the body (bounded), then hand it on; a chunked body may not declare its size.
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._reject(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from starlette.requests import Request
+
+        from app.errors import problem_response
+
+        exc = PayloadTooLarge(f"request bodies are limited to {self.limit} bytes")
+        response = problem_response(
+            Request(scope, receive), exc.status, exc.slug, exc.title, exc.detail
+        )
+        await response(scope, receive, send)

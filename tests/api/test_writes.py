@@ -1,0 +1,329 @@
+"""Writes: keys and roles, validation, ETag/If-Match, delete rules, audit history, atomicity."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app import auth, records
+from app.enums import Role
+from app.models import Change, Estimate, Source
+
+DOC_TEXT = "The ministry said 1,234 workers left Foo in 2021. Nothing else."
+
+
+@pytest.fixture
+def keys(session):
+    editor = auth.create_key(session, "ed", Role.editor)
+    admin = auth.create_key(session, "ad", Role.admin)
+    gone = auth.create_key(session, "gone", Role.editor)
+    auth.revoke_key(session, "gone")
+    session.flush()
+    return {"editor": editor, "admin": admin, "revoked": gone}
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+SOURCE = {"id": "test-ministry", "name": "Test Ministry", "kind": "government", "country": "RU"}
+DOCUMENT = {
+    "id": "test-ministry-2021-release",
+    "title": "Release",
+    "kind": "statement",
+    "publisher": "test-ministry",
+    "published_on": "2021-12-01",
+    "published_precision": "day",
+    "full_text": DOC_TEXT,
+}
+ESTIMATE = {
+    "id": "test-ministry-2021-departures",
+    "metric": "workers_repatriated",
+    "value": {
+        "kind": "point",
+        "qualifier": "exact",
+        "unit": "persons",
+        "text": "1,234",
+        "amount": 1234,
+    },
+    "period": {"start": "2021-01-01", "end": "2021-12-31", "precision": "year", "text": "in 2021"},
+    "scope": {"countries": ["RU"]},
+    "claimant": "test-ministry",
+    "origin_document": "test-ministry-2021-release",
+    "citations": [
+        {"document": "test-ministry-2021-release", "quote": "1,234 workers left Foo in 2021"}
+    ],
+}
+
+
+def create_all(client, key):
+    for path, body in (
+        ("/v1/sources", SOURCE),
+        ("/v1/documents", DOCUMENT),
+        ("/v1/estimates", ESTIMATE),
+    ):
+        r = client.post(path, json=body, headers=bearer(key))
+        assert r.status_code == 201, r.text
+    return r
+
+
+def assert_problem(r, status: int, parameter: str | None = None):
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    if parameter:
+        assert r.json()["parameter"] == parameter, r.json()
+
+
+def test_write_without_key_is_401_with_www_authenticate(client):
+    r = client.post("/v1/sources", json=SOURCE)
+    assert_problem(r, 401)
+    assert r.headers["www-authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("token", ["nonsense", "dlk_abc_def", "dlk__"])
+def test_unknown_or_malformed_key_is_401(client, keys, token):
+    r = client.post("/v1/sources", json=SOURCE, headers=bearer(token))
+    assert_problem(r, 401)
+    assert 'error="invalid_token"' in r.headers["www-authenticate"]
+
+
+def test_revoked_key_is_401(client, keys):
+    r = client.post("/v1/sources", json=SOURCE, headers=bearer(keys["revoked"]))
+    assert_problem(r, 401)
+    assert "revoked" in r.json()["detail"]
+
+
+def test_editor_may_not_delete_a_source(client, keys):
+    client.post("/v1/sources", json=SOURCE, headers=bearer(keys["editor"]))
+    etag = client.get("/v1/sources/test-ministry").headers["etag"]
+    r = client.delete(
+        "/v1/sources/test-ministry", headers=bearer(keys["editor"]) | {"If-Match": etag}
+    )
+    assert_problem(r, 403)
+
+
+def test_create_read_edit_with_etags_and_history(client, keys, session):
+    r = create_all(client, keys["editor"])
+    assert r.headers["location"] == "/v1/estimates/test-ministry-2021-departures"
+    got = client.get("/v1/estimates/test-ministry-2021-departures")
+    assert got.json()["citations"][0]["quote"] == "1,234 workers left Foo in 2021"
+    etag = got.headers["etag"]
+    assert etag == r.headers["etag"]
+    url = "/v1/estimates/test-ministry-2021-departures"
+
+    assert_problem(client.patch(url, json={"notes": "x"}, headers=bearer(keys["editor"])), 428)
+    stale = bearer(keys["editor"]) | {"If-Match": '"not-the-etag"'}
+    assert_problem(client.patch(url, json={"notes": "x"}, headers=stale), 412)
+
+    ok = client.patch(
+        url,
+        json={"notes": "checked against the release"},
+        headers=bearer(keys["editor"]) | {"If-Match": etag},
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["notes"] == "checked against the release"
+    assert ok.headers["etag"] != etag
+    again = client.patch(
+        url, json={"notes": "second"}, headers=bearer(keys["editor"]) | {"If-Match": etag}
+    )
+    assert_problem(again, 412)
+
+    history = client.get(f"{url}/history").json()["data"]
+    assert [h["action"] for h in history] == ["create", "update"]
+    assert history[1]["before"]["notes"] is None
+    assert history[1]["after"]["notes"] == "checked against the release"
+    assert {h["actor"] for h in history} == {"ed"}
+
+    changes = client.get("/v1/changes?limit=500").json()["data"]
+    mine = [(c["resource_type"], c["action"]) for c in changes if c["actor"] == "ed"]
+    assert mine == [
+        ("source", "create"),
+        ("document", "create"),
+        ("estimate", "create"),
+        ("estimate", "update"),
+    ]
+    ids = [c["id"] for c in changes]
+    assert ids == sorted(ids)
+
+
+def test_changes_sync_with_cursor_and_since(client, keys):
+    create_all(client, keys["editor"])
+    first = client.get("/v1/changes?limit=1&resource_type=source&since=2000-01-01T00:00:00Z")
+    assert first.status_code == 200
+    page = client.get("/v1/changes?limit=500").json()
+    assert page["data"][-1]["resource_id"] == "test-ministry-2021-departures"
+    later = client.get("/v1/changes?since=2999-01-01T00:00:00Z").json()
+    assert later["data"] == []
+    assert_problem(client.get("/v1/changes?since=yesterday"), 400, "since")
+
+
+def test_unknown_field_is_422_naming_it(client, keys):
+    r = client.post("/v1/sources", json=SOURCE | {"colour": "red"}, headers=bearer(keys["editor"]))
+    assert_problem(r, 422, "colour")
+
+
+def test_missing_references_are_422_naming_the_field(client, keys):
+    client.post("/v1/sources", json=SOURCE, headers=bearer(keys["editor"]))
+    client.post("/v1/documents", json=DOCUMENT, headers=bearer(keys["editor"]))
+    r = client.post(
+        "/v1/estimates",
+        json=ESTIMATE | {"metric": "no_such_metric"},
+        headers=bearer(keys["editor"]),
+    )
+    assert_problem(r, 422, "metric")
+    bad_quote = ESTIMATE | {"citations": [{"document": DOCUMENT["id"], "quote": "invented"}]}
+    r = client.post("/v1/estimates", json=bad_quote, headers=bearer(keys["editor"]))
+    assert_problem(r, 422, "citations.0.quote")
+
+
+def test_invalid_values_are_422(client, keys):
+    bad = ESTIMATE | {
+        "value": {
+            "kind": "range",
+            "qualifier": "range",
+            "unit": "persons",
+            "text": "x",
+            "low": 5,
+            "high": 1,
+        }
+    }
+    r = client.post("/v1/estimates", json=bad, headers=bearer(keys["editor"]))
+    assert_problem(r, 422)
+    assert "low < high" in r.json()["detail"]
+
+
+def test_taken_id_is_409(client, keys):
+    client.post("/v1/sources", json=SOURCE, headers=bearer(keys["editor"]))
+    r = client.post("/v1/sources", json=SOURCE, headers=bearer(keys["editor"]))
+    assert_problem(r, 409)
+
+
+def test_deleting_what_others_depend_on_is_409(client, keys):
+    create_all(client, keys["editor"])
+    admin = bearer(keys["admin"])
+    etag = client.get("/v1/documents/test-ministry-2021-release").headers["etag"]
+    r = client.delete(
+        "/v1/documents/test-ministry-2021-release", headers=admin | {"If-Match": etag}
+    )
+    assert_problem(r, 409)
+    assert "test-ministry-2021-departures" in r.json()["detail"]
+    etag = client.get("/v1/sources/test-ministry").headers["etag"]
+    r = client.delete("/v1/sources/test-ministry", headers=admin | {"If-Match": etag})
+    assert_problem(r, 409)
+    assert "documents it published" in r.json()["detail"]
+
+
+def test_admin_deletes_an_unused_source(client, keys, session):
+    client.post("/v1/sources", json=SOURCE, headers=bearer(keys["editor"]))
+    etag = client.get("/v1/sources/test-ministry").headers["etag"]
+    r = client.delete(
+        "/v1/sources/test-ministry", headers=bearer(keys["admin"]) | {"If-Match": etag}
+    )
+    assert r.status_code == 204
+    assert session.get(Source, "test-ministry") is None
+    assert client.get("/v1/changes?limit=500").json()["data"][-1]["action"] == "delete"
+
+
+def test_retracting_hides_from_lists_but_keeps_the_record(client, keys):
+    create_all(client, keys["editor"])
+    url = "/v1/estimates/test-ministry-2021-departures"
+    etag = client.get(url).headers["etag"]
+    r = client.delete(url, headers=bearer(keys["editor"]) | {"If-Match": etag})
+    assert r.status_code == 200 and r.json()["status"] == "retracted"
+    listed = client.get("/v1/estimates?claimant=test-ministry").json()["data"]
+    assert listed == []
+    asked = client.get("/v1/estimates?claimant=test-ministry&status=retracted").json()["data"]
+    assert [e["id"] for e in asked] == ["test-ministry-2021-departures"]
+    assert client.get(url).json()["status"] == "retracted"
+
+
+def test_superseding_an_estimate(client, keys):
+    create_all(client, keys["editor"])
+    newer = ESTIMATE | {
+        "id": "test-ministry-2021-departures-corrected",
+        "notes": "corrected figure",
+    }
+    assert (
+        client.post("/v1/estimates", json=newer, headers=bearer(keys["editor"])).status_code == 201
+    )
+    url = "/v1/estimates/test-ministry-2021-departures"
+    etag = client.get(url).headers["etag"]
+    r = client.patch(
+        url, json={"status": "superseded"}, headers=bearer(keys["editor"]) | {"If-Match": etag}
+    )
+    assert_problem(r, 422)
+    r = client.patch(
+        url,
+        json={"status": "superseded", "superseded_by": newer["id"]},
+        headers=bearer(keys["editor"]) | {"If-Match": etag},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["superseded_by"] == newer["id"]
+
+
+def test_citations_can_be_added_and_the_last_one_cannot_go(client, keys):
+    create_all(client, keys["editor"])
+    r = client.post(
+        "/v1/citations",
+        headers=bearer(keys["editor"]),
+        json={
+            "estimate": ESTIMATE["id"],
+            "document": DOCUMENT["id"],
+            "quote": "Nothing else.",
+        },
+    )
+    assert r.status_code == 201, r.text
+    second = r.json()["id"]
+    detail = client.get(f"/v1/estimates/{ESTIMATE['id']}").json()
+    assert detail["citation_count"] == 2
+    etag = client.get(f"/v1/citations/{second}").headers["etag"]
+    r = client.delete(
+        f"/v1/citations/{second}", headers=bearer(keys["editor"]) | {"If-Match": etag}
+    )
+    assert r.status_code == 204
+    only = (
+        detail["citations"][0]["id"]
+        if detail["citations"][0]["id"] != second
+        else detail["citations"][1]["id"]
+    )
+    etag = client.get(f"/v1/citations/{only}").headers["etag"]
+    r = client.delete(f"/v1/citations/{only}", headers=bearer(keys["editor"]) | {"If-Match": etag})
+    assert_problem(r, 409)
+    history = client.get(f"/v1/estimates/{ESTIMATE['id']}/history").json()["data"]
+    assert [(h["resource_type"], h["action"]) for h in history][-2:] == [
+        ("citation", "create"),
+        ("citation", "delete"),
+    ]
+
+
+def test_a_write_that_fails_part_way_leaves_nothing(client, keys, session, monkeypatch):
+    client.post("/v1/sources", json=SOURCE, headers=bearer(keys["editor"]))
+    client.post("/v1/documents", json=DOCUMENT, headers=bearer(keys["editor"]))
+    before = session.scalar(select(func.count()).select_from(Change))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(records, "log_change", broken)
+    r = client.post("/v1/estimates", json=ESTIMATE, headers=bearer(keys["editor"]))
+    assert_problem(r, 500)
+    session.rollback()
+    assert session.get(Estimate, ESTIMATE["id"]) is None
+    assert session.scalar(select(func.count()).select_from(Change)) == before
+
+
+def test_oversized_body_is_413_before_parsing(client, keys):
+    body = b'{"id": "' + b"x" * 2_000_000 + b'"}'
+    r = client.post(
+        "/v1/sources",
+        content=body,
+        headers=bearer(keys["editor"]) | {"Content-Type": "application/json"},
+    )
+    assert_problem(r, 413)
+
+
+def test_non_utf8_body_is_400_naming_the_body(client, keys):
+    r = client.post(
+        "/v1/sources",
+        content=b'{"id": "\xff\xfe"}',
+        headers=bearer(keys["editor"]) | {"Content-Type": "application/json"},
+    )
+    assert_problem(r, 400, "body")

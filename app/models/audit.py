@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, func
+from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.enums import Action, Role
-from app.models.base import Base, str_enum
+from app.models.base import Base, UtcDateTime, str_enum
 
 
 class ApiKey(Base):
@@ -18,8 +18,8 @@ class ApiKey(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     prefix: Mapped[str] = mapped_column(String(16), unique=True)  # public part of the key
     secret_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the secret part, hex
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Change(Base):
@@ -30,7 +30,7 @@ class Change(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[Action] = mapped_column(str_enum(Action, "action"))
     resource_type: Mapped[str] = mapped_column(String(30))

@@ -22,8 +22,11 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """An engine for `url`; SQLite files get their folder, foreign keys and WAL."""
+def make_engine(url: str, echo: bool = False, sqlite_foreign_keys: bool = True) -> Engine:
+    """An engine for `url`; SQLite files get their folder, foreign keys and WAL.
+
+    Migrations turn SQLite's foreign keys off: Alembic's batch mode rebuilds a table by
+    dropping it, which would otherwise cascade into the tables that reference it."""
     url = normalise_url(url)
     sa_url = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
@@ -35,16 +38,20 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if sa_url.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(
+            engine,
+            "connect",
+            lambda dbapi_conn, record: _sqlite_connect(dbapi_conn, record, sqlite_foreign_keys),
+        )
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any, foreign_keys: bool) -> None:
     # The driver's own implicit BEGIN is turned off so that `_sqlite_begin` decides.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import Action, ValueKind
 from app.models import Change, Citation, Country, Document, Estimate, Metric, Sector, Source
+from app.models.estimates import scope_key
 from app.schemas.seed import (
     CitationIn,
     CitationWrite,
@@ -322,6 +323,7 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
         period_precision=record.period.precision,
         period_text=record.period.text,
         worldwide=record.scope.worldwide,
+        scope_key=scope_key(record.scope.worldwide, record.scope.countries),
         place=record.scope.place,
         claimant_id=record.claimant,
         origin_document_id=record.origin_document,

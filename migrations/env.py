@@ -28,9 +28,14 @@ def run_migrations_online() -> None:
         run_migrations(connection)
         return
     url = config.attributes.get("url") or get_settings().database_url
-    engine = make_engine(url)
+    engine = make_engine(url, sqlite_foreign_keys=False)
     with engine.connect() as conn:
         run_migrations(conn)
+        if conn.dialect.name == "sqlite":
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+            conn.commit()
     engine.dispose()
 
 

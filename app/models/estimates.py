@@ -24,6 +24,14 @@ from app.models.base import Base, str_enum
 from app.models.reference import Country, Metric, Sector
 from app.models.sources import Document, Source
 
+WORLDWIDE = "*"
+
+
+def scope_key(worldwide: bool, countries: list[str]) -> str:
+    """The comparable form of a scope: `*`, or sorted alpha-2 codes joined by commas."""
+    return WORLDWIDE if worldwide else ",".join(sorted(set(countries)))
+
+
 estimate_country = Table(
     "estimate_country",
     Base.metadata,
@@ -61,6 +69,7 @@ class Estimate(Base):
         ),
         Index("ix_estimate_metric_period", "metric_id", "period_start", "period_end"),
         Index("ix_estimate_period_start_id", "period_start", "id"),
+        Index("ix_estimate_metric_scope_period", "metric_id", "scope_key", "period_start"),
         CheckConstraint(
             "(status = 'superseded') = (superseded_by_id IS NOT NULL)", name="superseded_by"
         ),
@@ -82,6 +91,9 @@ class Estimate(Base):
     period_precision: Mapped[Precision] = mapped_column(str_enum(Precision, "precision"))
     period_text: Mapped[str] = mapped_column(Text)
     worldwide: Mapped[bool] = mapped_column(Boolean)
+    # The scope as one comparable value: "*" for worldwide, else sorted alpha-2 codes joined
+    # by "," ("CN", "CN,RU"). Series and conflicts compare scopes through it.
+    scope_key: Mapped[str] = mapped_column(String(800))
     place: Mapped[str | None] = mapped_column(String(300))
     claimant_id: Mapped[str] = mapped_column(ForeignKey("source.id"), index=True)
     origin_document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), index=True)

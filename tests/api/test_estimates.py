@@ -189,6 +189,7 @@ def test_cursor_is_stable_under_inserts(client, session):
             period_precision="day",
             period_text="test",
             worldwide=True,
+            scope_key="*",
             claimant_id=first["data"][0]["claimant"]["id"],
             origin_document_id=first["data"][0]["origin_document"]["id"],
         )
@@ -218,6 +219,7 @@ def test_list_runs_a_fixed_number_of_statements(client, session, count_statement
             period_precision="year",
             period_text="2020",
             worldwide=False,
+            scope_key="CN",
             claimant_id=base["claimant"]["id"],
             origin_document_id=base["origin_document"]["id"],
         )

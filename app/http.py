@@ -91,3 +91,76 @@ class BodySizeLimit:
             Request(scope, receive), exc.status, exc.slug, exc.title, exc.detail
         )
         await response(scope, receive, send)
+
+
+class HttpCache:
+    """Conditional GETs for public data: an ETag on every JSON read, 304 for a matching
+    If-None-Match, Cache-Control, and HEAD answered like GET without the body."""
+
+    def __init__(self, app: ASGIApp, max_age: int) -> None:
+        self.app = app
+        self.cache_control = f"public, max-age={max_age}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = dict(scope, method="GET")
+        if_none_match = dict(scope["headers"]).get(b"if-none-match", b"").decode("latin-1")
+        start: Message | None = None
+        chunks: list[bytes] = []
+        buffering = False
+
+        async def wrapped(message: Message) -> None:
+            nonlocal start, buffering
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers", []))
+                ok = message["status"] == 200
+                json_body = headers.get(b"content-type", b"").startswith(b"application/json")
+                buffering = ok and json_body and b"content-length" in headers
+                if ok:
+                    message = _with_header(message, b"cache-control", self.cache_control)
+                    message = _with_header(message, b"vary", b"Accept, Origin")
+                if buffering:
+                    start = message
+                    return
+                await send(message)
+                return
+            if not buffering:
+                await send(dict(message, body=b"", more_body=False) if head else message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            assert start is not None
+            body = b"".join(chunks)
+            headers = dict(start["headers"])
+            etag = headers.get(b"etag") or (
+                b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+            )
+            start = _with_header(start, b"etag", etag)
+            if _matches(if_none_match, etag.decode("latin-1")):
+                kept = [
+                    (k, v) for k, v in start["headers"] if k in (b"etag", b"cache-control", b"vary")
+                ]
+                await send({"type": "http.response.start", "status": 304, "headers": kept})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send(start)
+            await send({"type": "http.response.body", "body": b"" if head else body})
+
+        await self.app(scope, receive, wrapped)
+
+
+def _with_header(message: Message, name: bytes, value: bytes) -> Message:
+    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != name]
+    return dict(message, headers=[*headers, (name, value)])
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return "*" in tags or etag in tags

@@ -4,14 +4,16 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.api import catalog, changes, estimates, health, writes
+from app.api import analysis, catalog, changes, estimates, health, writes
 from app.api.deps import strict_query
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
-from app.http import BodySizeLimit
+from app.exports import FormatSuffix
+from app.http import BodySizeLimit, HttpCache
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -81,6 +83,7 @@ def create_app() -> FastAPI:
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     for router in (
         estimates.router,
+        analysis.router,
         changes.router,
         writes.router,
         catalog.countries,
@@ -90,7 +93,19 @@ def create_app() -> FastAPI:
         health.router,
     ):
         app.include_router(router)
-    app.add_middleware(BodySizeLimit, limit=get_settings().max_body_bytes)
+    settings = get_settings()
+    # Added innermost first: CORS sees every request first, then the format suffix.
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(HttpCache, max_age=settings.cache_max_age)
+    app.add_middleware(FormatSuffix)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=[o.strip() for o in settings.cors_origins.split(",") if o.strip()],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "If-None-Match"],
+        expose_headers=["ETag", "Content-Disposition", "Cache-Control"],
+        max_age=600,
+    )
     return app
 
 

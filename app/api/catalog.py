@@ -1,13 +1,14 @@
 """Directory resources: countries, sources, documents, metrics, sectors."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep
 from app.enums import DocumentKind
 from app.errors import BadParameter, problem_responses
+from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
 from app.filters import parse_country
 from app.http import with_etag
 from app.pagination import Page
@@ -23,8 +24,12 @@ ERRORS = problem_responses(400)
 ERRORS_404 = problem_responses(400, 404)
 
 
-@countries.get("", summary="List countries", response_model=Page[Country], responses=ERRORS)
+@countries.get(
+    "", summary="List countries", response_model=Page[Country], responses=ERRORS | EXPORT_RESPONSES
+)
 def list_countries(
+    request: Request,
+    fmt: FormatDep,
     session: SessionDep,
     page: PageDep,
     url: UrlDep,
@@ -32,8 +37,17 @@ def list_countries(
         bool | None,
         Query(description="true: only countries some estimate names; false: only the others"),
     ] = None,
-) -> Page[Country]:
+) -> Any:
     """Every ISO 3166-1 country, in code order, with how many estimates name it."""
+    if fmt is not Format.json:
+        return export(
+            request,
+            fmt,
+            "countries",
+            Country,
+            lambda p: queries.list_countries(session, has_estimates, p, url),
+            on_close=session.close,
+        )
     return queries.list_countries(session, has_estimates, page, url)
 
 
@@ -61,13 +75,30 @@ SourceId = Annotated[
 ]
 DocumentId = Annotated[
     str,
-    Path(description="the document's id", examples=["un-panel-2024-final-report"], max_length=120),
+    Path(
+        description="the document's id",
+        examples=["un-panel-of-experts-2024-report"],
+        max_length=120,
+    ),
 ]
 
 
-@sources.get("", summary="List sources", response_model=Page[Source], responses=ERRORS)
-def list_sources(session: SessionDep, page: PageDep, url: UrlDep) -> Page[Source]:
+@sources.get(
+    "", summary="List sources", response_model=Page[Source], responses=ERRORS | EXPORT_RESPONSES
+)
+def list_sources(
+    request: Request, fmt: FormatDep, session: SessionDep, page: PageDep, url: UrlDep
+) -> Any:
     """Organisations and people that publish or assert figures, in id order."""
+    if fmt is not Format.json:
+        return export(
+            request,
+            fmt,
+            "sources",
+            Source,
+            lambda p: queries.list_sources(session, p, url),
+            on_close=session.close,
+        )
     return queries.list_sources(session, page, url)
 
 
@@ -79,8 +110,12 @@ def get_source(session: SessionDep, source_id: SourceId, response: Response) -> 
     return with_etag(response, queries.get_source(session, source_id))
 
 
-@documents.get("", summary="List documents", response_model=Page[Document], responses=ERRORS)
+@documents.get(
+    "", summary="List documents", response_model=Page[Document], responses=ERRORS | EXPORT_RESPONSES
+)
 def list_documents(
+    request: Request,
+    fmt: FormatDep,
     session: SessionDep,
     page: PageDep,
     url: UrlDep,
@@ -91,8 +126,17 @@ def list_documents(
         list[str] | None,
         Query(description="publishing source id (repeat for OR)", examples=["radio-free-asia"]),
     ] = None,
-) -> Page[Document]:
+) -> Any:
     """Reports, filings, resolutions and articles, in id order."""
+    if fmt is not Format.json:
+        return export(
+            request,
+            fmt,
+            "documents",
+            Document,
+            lambda p: queries.list_documents(session, kind or [], publisher or [], p, url),
+            on_close=session.close,
+        )
     return queries.list_documents(session, kind or [], publisher or [], page, url)
 
 
@@ -106,13 +150,45 @@ def get_document(
     return with_etag(response, queries.get_document(session, document_id))
 
 
-@vocabularies.get("/metrics", summary="List metrics", response_model=Page[Metric], responses=ERRORS)
-def list_metrics(session: SessionDep, page: PageDep, url: UrlDep) -> Page[Metric]:
+@vocabularies.get(
+    "/metrics",
+    summary="List metrics",
+    response_model=Page[Metric],
+    responses=ERRORS | EXPORT_RESPONSES,
+)
+def list_metrics(
+    request: Request, fmt: FormatDep, session: SessionDep, page: PageDep, url: UrlDep
+) -> Any:
     """What can be measured: each metric with its unit and whether it is a stock or a flow."""
+    if fmt is not Format.json:
+        return export(
+            request,
+            fmt,
+            "metrics",
+            Metric,
+            lambda p: queries.list_metrics(session, p, url),
+            on_close=session.close,
+        )
     return queries.list_metrics(session, page, url)
 
 
-@vocabularies.get("/sectors", summary="List sectors", response_model=Page[Sector], responses=ERRORS)
-def list_sectors(session: SessionDep, page: PageDep, url: UrlDep) -> Page[Sector]:
+@vocabularies.get(
+    "/sectors",
+    summary="List sectors",
+    response_model=Page[Sector],
+    responses=ERRORS | EXPORT_RESPONSES,
+)
+def list_sectors(
+    request: Request, fmt: FormatDep, session: SessionDep, page: PageDep, url: UrlDep
+) -> Any:
     """Industries the workers are reported in."""
+    if fmt is not Format.json:
+        return export(
+            request,
+            fmt,
+            "sectors",
+            Sector,
+            lambda p: queries.list_sectors(session, p, url),
+            on_close=session.close,
+        )
     return queries.list_sectors(session, page, url)

@@ -1,13 +1,14 @@
 """The audit log: /v1/changes and /v1/estimates/{id}/history."""
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
 from app.pagination import Page
 from app.queries import changes as queries
 from app.schemas.read import Change
@@ -21,9 +22,11 @@ ResourceType = Literal["source", "document", "estimate", "citation"]
     "/v1/changes",
     summary="The audit log",
     response_model=Page[Change],
-    responses=problem_responses(400),
+    responses=problem_responses(400) | EXPORT_RESPONSES,
 )
 def list_changes(
+    request: Request,
+    fmt: FormatDep,
     session: SessionDep,
     page: PageDep,
     url: UrlDep,
@@ -38,11 +41,20 @@ def list_changes(
     resource_type: Annotated[
         list[ResourceType] | None, Query(description="only changes to these kinds of record")
     ] = None,
-) -> Page[Change]:
+) -> Any:
     """Every write, oldest first, with the record before and after. To sync, keep the last
     page's `meta.next_cursor` (or the last `id`) and ask again with `cursor=` later."""
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
+    if fmt is not Format.json:
+        return export(
+            request,
+            fmt,
+            "changes",
+            Change,
+            lambda p: queries.list_changes(session, since, list(resource_type or []), p, url),
+            on_close=session.close,
+        )
     return queries.list_changes(session, since, list(resource_type or []), page, url)
 
 

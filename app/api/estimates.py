@@ -1,13 +1,14 @@
 """/v1/estimates: the main query, and one estimate with its citations."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep
 from app.enums import EstimateStatus
 from app.errors import problem_responses
+from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
 from app.filters import (
     DEFAULT_ESTIMATE_SORT,
     PERIOD_FORMATS,
@@ -154,23 +155,40 @@ EstimateId = Annotated[
     "",
     summary="Search estimates",
     response_model=Page[EstimateSummary],
-    responses=problem_responses(400),
+    responses=problem_responses(400) | EXPORT_RESPONSES,
 )
 def list_estimates(
+    request: Request,
     session: SessionDep,
     filters: Annotated[EstimateFilters, Depends(estimate_filters)],
     page: PageDep,
     url: UrlDep,
+    fmt: FormatDep,
     sort: Annotated[
         EstimateSort,
         Query(description="order of the results; `-` for descending"),
     ] = DEFAULT_ESTIMATE_SORT,
-) -> Page[EstimateSummary]:
+) -> Any:
     """Estimates matching every filter given (AND); repeated values of a filter combine with OR.
 
     Example, all worker-count estimates for China 2019–2024:
     `/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024`.
+
+    As CSV (`format=csv`), one row per estimate with flat columns (`metric_id`, `value_low`,
+    `period_start`, `scope_countries` joined by `;`, ...) and a `citations` column holding
+    each citation as `[document id] quote`, one per line.
     """
+    if fmt is not Format.json:
+        return export(
+            request,
+            fmt,
+            "estimates",
+            EstimateSummary,
+            lambda p: queries.list_estimates(session, filters, sort, p, url),
+            extra=lambda items: queries.citation_cells(session, [i.id for i in items]),
+            extra_columns=["citations"],
+            on_close=session.close,
+        )
     return queries.list_estimates(session, filters, sort, page, url)
 
 

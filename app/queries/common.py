@@ -28,16 +28,20 @@ def fetch_page(
     params: PageParams,
     url: URL,
     shape: Callable[[Select[Any]], Select[Any]] = lambda s: s,
+    value_of: Callable[[Any], tuple[Any, Any]] | None = None,
 ) -> tuple[list[Any], PageMeta]:
-    """One keyset page of `stmt` (rows as tuples) and its meta; the total only when asked."""
+    """One keyset page of `stmt` (rows as tuples) and its meta; the total only when asked.
+
+    `value_of(row)` gives the (sort value, tiebreak) the next cursor starts after; by
+    default both are read off the row's first entity."""
     total = None
     if params.count:
         total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     paged = shape(apply_keyset(stmt, key, params.limit, params.cursor))
     rows = list(session.execute(paged).unique().all())
 
-    def value_of(row: Any) -> tuple[Any, Any]:
+    def first_entity(row: Any) -> tuple[Any, Any]:
         obj = row[0]
         return getattr(obj, key.column.key), getattr(obj, key.tiebreak.key)
 
-    return page_meta(rows, key, params.limit, url, value_of, total)
+    return page_meta(rows, key, params.limit, url, value_of or first_entity, total)

@@ -145,6 +145,11 @@ def period_condition(f: EstimateFilters) -> list[Any]:
     return conds
 
 
+def claimant_loaded() -> list[Any]:
+    """Loader options for the claimant (all a series point needs)."""
+    return [joinedload(Estimate.claimant)]
+
+
 def with_shape(stmt: Select[Any]) -> Select[Any]:
     """Load what a list item shows, in a fixed number of statements."""
     return stmt.add_columns(citation_count).options(
@@ -189,30 +194,36 @@ def summary(e: Estimate, n_citations: int) -> read.EstimateSummary:
     )
 
 
-def get_estimate(session: Session, estimate_id: str) -> read.EstimateDetail:
-    """One estimate with every citation and its quote; 404 if there is none."""
-    stmt = with_shape(select(Estimate).where(Estimate.id == estimate_id)).options(
+def details(session: Session, ids: list[str]) -> dict[str, read.EstimateDetail]:
+    """Estimates with every citation and its quote, by id, in a fixed number of queries."""
+    stmt = with_shape(select(Estimate).where(Estimate.id.in_(ids))).options(
         selectinload(Estimate.citations)
         .joinedload(Citation.document)
         .joinedload(Document.publisher)
     )
-    row = session.execute(stmt).unique().first()
-    if row is None:
+    out = {}
+    for estimate, n in session.execute(stmt).unique():
+        out[estimate.id] = read.EstimateDetail(
+            **summary(estimate, n).model_dump(),
+            citations=[
+                read.Citation(
+                    id=c.id,
+                    document=read.CitationDocument.model_validate(c.document),
+                    quote=c.quote,
+                    locator=c.locator,
+                )
+                for c in estimate.citations
+            ],
+        )
+    return out
+
+
+def get_estimate(session: Session, estimate_id: str) -> read.EstimateDetail:
+    """One estimate with every citation and its quote; 404 if there is none."""
+    found = details(session, [estimate_id])
+    if estimate_id not in found:
         raise NotFound(f"no estimate with id {estimate_id!r}")
-    estimate, n = row
-    base = summary(estimate, n)
-    return read.EstimateDetail(
-        **base.model_dump(),
-        citations=[
-            read.Citation(
-                id=c.id,
-                document=read.CitationDocument.model_validate(c.document),
-                quote=c.quote,
-                locator=c.locator,
-            )
-            for c in estimate.citations
-        ],
-    )
+    return found[estimate_id]
 
 
 def list_estimates(
@@ -222,3 +233,16 @@ def list_estimates(
     check_references(session, f)
     rows, meta = fetch_page(session, filtered(f), SORT_KEYS[sort], params, url, shape=with_shape)
     return Page(data=[summary(e, n) for e, n in rows], meta=meta)
+
+
+def citation_cells(session: Session, ids: list[str]) -> list[dict[str, str]]:
+    """For CSV: each estimate's citations as `[document] quote` lines, in one query."""
+    lines: dict[str, list[str]] = {i: [] for i in ids}
+    rows = session.execute(
+        select(Citation.estimate_id, Citation.document_id, Citation.quote)
+        .where(Citation.estimate_id.in_(ids))
+        .order_by(Citation.estimate_id, Citation.id)
+    )
+    for estimate_id, document_id, quote in rows:
+        lines[estimate_id].append(f"[{document_id}] {quote}")
+    return [{"citations": "\n".join(lines[i])} for i in ids]

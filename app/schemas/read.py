@@ -196,3 +196,35 @@ class Ready(Health):
     database: str = Field(examples=["ok"])
     revision: str | None = Field(description="the database's migration revision")
     head: str | None = Field(description="the newest migration revision")
+
+
+class SeriesPoint(BaseModel):
+    """One estimate as a chart point: x (mid-period), y, error bars, legend."""
+
+    estimate_id: str
+    x: date = Field(description="the middle of the period, to place the point on a time axis")
+    start: date
+    end: date
+    precision: Precision
+    y: float | None = Field(
+        description="the value to plot: a point's value, a range's midpoint, a bound's bound, "
+        "a change's end value"
+    )
+    low: float | None = Field(description="lower error bar (null: unbounded below)")
+    high: float | None = Field(description="upper error bar (null: unbounded above)")
+    kind: ValueKind
+    qualifier: Qualifier
+    unit: str
+    value_text: str
+    period_text: str
+    claimant: SourceRef = Field(description="for the legend: who claims it")
+    citation_count: int = Field(description="echoes of this one claim (not separate points)")
+
+
+class Conflict(BaseModel):
+    """Two independent estimates of one metric and scope, overlapping in time, that disagree."""
+
+    metric: MetricRef
+    scope: Scope
+    a: EstimateDetail
+    b: EstimateDetail

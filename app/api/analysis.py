@@ -1,0 +1,79 @@
+"""Derived views for charts and fact-checking: /v1/series and /v1/conflicts."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from app.api.deps import PageDep, UrlDep
+from app.api.estimates import estimate_filters
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
+from app.filters import EstimateFilters
+from app.pagination import Page
+from app.queries import analysis as queries
+from app.schemas.read import Conflict, SeriesPoint
+
+router = APIRouter(prefix="/v1", tags=["analysis"])
+Filters = Annotated[EstimateFilters, Depends(estimate_filters)]
+
+
+@router.get(
+    "/series",
+    summary="A chart-ready series",
+    response_model=Page[SeriesPoint],
+    responses=problem_responses(400) | EXPORT_RESPONSES,
+)
+def series(
+    request: Request,
+    session: SessionDep,
+    filters: Filters,
+    page: PageDep,
+    url: UrlDep,
+    fmt: FormatDep,
+) -> Any:
+    """The estimates of one `metric` and one exact scope (`country=CN`: estimates about China
+    alone; `country=CN&country=RU`: about the two together; `worldwide=true`), oldest first,
+    one point per estimate however often it was echoed, with low/high for error bars and the
+    claimant for the legend. Estimates without a known period are left out. Other estimate
+    filters apply."""
+    if fmt is not Format.json:
+        return export(
+            request,
+            fmt,
+            "series",
+            SeriesPoint,
+            lambda p: queries.series(session, filters, p, url),
+            on_close=session.close,
+        )
+    return queries.series(session, filters, page, url)
+
+
+@router.get(
+    "/conflicts",
+    summary="Estimates that disagree",
+    response_model=Page[Conflict],
+    responses=problem_responses(400) | EXPORT_RESPONSES,
+)
+def conflicts(
+    request: Request,
+    session: SessionDep,
+    filters: Filters,
+    page: PageDep,
+    url: UrlDep,
+    fmt: FormatDep,
+) -> Any:
+    """Pairs of estimates from different claimants about the same metric, scope and place
+    whose periods overlap and whose value ranges do not meet — two figures that cannot both
+    be right — side by side with their quotes. Both estimates match the filters (as in
+    /v1/estimates)."""
+    if fmt is not Format.json:
+        return export(
+            request,
+            fmt,
+            "conflicts",
+            Conflict,
+            lambda p: queries.conflicts(session, filters, p, url),
+            on_close=session.close,
+        )
+    return queries.conflicts(session, filters, page, url)

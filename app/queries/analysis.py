@@ -1,0 +1,128 @@
+"""SQL for the derived views: chart-ready series and conflicting estimates."""
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
+from starlette.datastructures import URL
+
+from app.enums import ValueKind
+from app.errors import BadParameter
+from app.filters import EstimateFilters
+from app.models import Estimate, Metric
+from app.models.estimates import scope_key
+from app.pagination import Page, PageParams, SortKey
+from app.queries import estimates as eq
+from app.queries.common import fetch_page
+from app.schemas import read
+
+SERIES_KEY = SortKey("period_start", Estimate.period_start, Estimate.id, is_date=True)
+
+
+def series_scope(f: EstimateFilters) -> str:
+    """The one metric and exact scope a series is of, or a 400 saying what is missing."""
+    if len(f.metric) != 1:
+        raise BadParameter("metric", "a series is of exactly one metric; give metric=... once")
+    if f.worldwide and f.country:
+        raise BadParameter("worldwide", "give either country=... or worldwide=true, not both")
+    if not f.worldwide and not f.country:
+        raise BadParameter(
+            "country",
+            "a series needs a scope: country=CN (repeat for a joint scope) or worldwide=true",
+        )
+    return scope_key(bool(f.worldwide), f.country)
+
+
+def _y(e: Estimate) -> float | None:
+    """The value a chart plots: a point's value, a range's midpoint, a bound's bound, a
+    change's end value."""
+    if e.value_kind is ValueKind.range and e.low is not None and e.high is not None:
+        return (e.low + e.high) / 2
+    if e.value_kind is ValueKind.change:
+        return e.to_value
+    return e.low if e.low is not None else e.high
+
+
+def _point(e: Estimate, n_citations: int) -> read.SeriesPoint:
+    assert e.period_start is not None and e.period_end is not None
+    mid = date.fromordinal((e.period_start.toordinal() + e.period_end.toordinal()) // 2)
+    return read.SeriesPoint(
+        estimate_id=e.id,
+        x=mid,
+        start=e.period_start,
+        end=e.period_end,
+        precision=e.period_precision,
+        y=_y(e),
+        low=e.low,
+        high=e.high,
+        kind=e.value_kind,
+        qualifier=e.qualifier,
+        unit=e.unit,
+        value_text=e.value_text,
+        period_text=e.period_text,
+        claimant=read.SourceRef.model_validate(e.claimant),
+        citation_count=n_citations,
+    )
+
+
+def series(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
+    """One point per estimate of one metric and exact scope, in time order."""
+    key = series_scope(f)
+    eq.check_references(session, f)
+    stmt = eq.filtered(replace(f, country=[], worldwide=None)).where(
+        Estimate.scope_key == key, Estimate.period_start.is_not(None)
+    )
+    rows, meta = fetch_page(session, stmt, SERIES_KEY, params, url, shape=_series_shape)
+    return Page(data=[_point(e, n) for e, n in rows], meta=meta)
+
+
+def _series_shape(stmt: Any) -> Any:
+    return stmt.add_columns(eq.citation_count).options(*eq.claimant_loaded())
+
+
+A = aliased(Estimate, name="a")
+B = aliased(Estimate, name="b")
+PAIR_KEY = SortKey("pair", A.id, B.id)
+
+
+def _disjoint(x: Any, y: Any) -> Any:
+    """x's values all lie below y's (a missing bound is unbounded)."""
+    return and_(x.high.is_not(None), y.low.is_not(None), x.high < y.low)
+
+
+def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
+    """Pairs of estimates by different claimants, same metric, scope and place, overlapping
+    periods, value ranges that do not meet; both sides match the filters."""
+    eq.check_references(session, f)
+    matching = eq.filtered(f).with_only_columns(Estimate.id)
+    stmt: Any = select(A.id, B.id).where(
+        A.metric_id == B.metric_id,
+        A.scope_key == B.scope_key,
+        A.place.is_not_distinct_from(B.place),
+        A.id < B.id,
+        A.claimant_id != B.claimant_id,
+        A.period_start <= B.period_end,
+        B.period_start <= A.period_end,
+        or_(_disjoint(A, B), _disjoint(B, A)),
+        A.id.in_(matching),
+        B.id.in_(matching),
+    )
+    rows, meta = fetch_page(
+        session, stmt, PAIR_KEY, params, url, value_of=lambda row: (row[0], row[1])
+    )
+    found = eq.details(session, [i for pair in rows for i in pair])
+    metrics = {m.id: m for m in session.scalars(select(Metric))}
+    data = []
+    for a_id, b_id in rows:
+        a, b = found[a_id], found[b_id]
+        data.append(
+            read.Conflict(
+                metric=read.MetricRef.model_validate(metrics[a.metric.id]),
+                scope=a.scope,
+                a=a,
+                b=b,
+            )
+        )
+    return Page(data=data, meta=meta)

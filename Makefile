@@ -4,9 +4,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
+# The browser tests drive Debian's Chromium; Playwright never downloads one.
+CHROMIUM := /usr/bin/chromium
+CLIENT := tests/client
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup db test test-sqlite lint format clean
+.PHONY: help run setup db test test-sqlite test-deps openapi lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,8 +38,21 @@ db: setup ## migrate the database (DATABASE_URL, default var/dprk_labor.sqlite3)
 run: db ## set up, migrate, load the seed data and serve on http://$(API_HOST):$(API_PORT)
 	$(BIN)/dprk-labor serve --host $(API_HOST) --port $(API_PORT)
 
-test: $(VENV)/.installed-dev ## set up and run every test on SQLite and PostgreSQL (TEST_POSTGRES=0: SQLite only)
+test: $(VENV)/.installed-dev test-deps ## set up and run every test on SQLite and PostgreSQL (TEST_POSTGRES=0: SQLite only)
 	$(BIN)/pytest
+
+test-deps: $(CHROMIUM) $(CLIENT)/node_modules/.installed ## Chromium (apt) and the pinned npm tools (npm ci) the tests use
+
+$(CHROMIUM):
+	$(SUDO) apt-get update && $(APT_INSTALL) chromium
+
+$(CLIENT)/node_modules/.installed: $(CLIENT)/package.json $(CLIENT)/package-lock.json
+	command -v npm >/dev/null || ($(SUDO) apt-get update && $(APT_INSTALL) nodejs npm)
+	cd $(CLIENT) && npm ci --no-audit --no-fund
+	touch $@
+
+openapi: $(VENV)/.installed-run ## write the OpenAPI document to openapi.json (a test fails when it is stale)
+	$(BIN)/python -m app.docs openapi.json
 
 lint: $(VENV)/.installed-dev ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check app migrations tests
@@ -45,5 +63,31 @@ format: $(VENV)/.installed-dev ## format the code with ruff
 	$(BIN)/ruff format app migrations tests
 	$(BIN)/ruff check --fix app migrations tests
 
-clean: ## remove the virtualenv and the local SQLite database
-	rm -rf $(VENV) var
+clean: ## remove the virtualenv, the local SQLite database and the tests' npm tools
+	rm -rf $(VENV) var $(CLIENT)/node_modules
+
+# --- benchmark (not part of `make test`; see bench/RESULTS.md) -----------------------------
+BENCH_SIZES ?= 10000 100000 1000000
+BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/bench_est_
+BENCH_SECONDS ?= 10
+.PHONY: bench bench-data
+
+bench-data: $(VENV)/.installed-dev ## generate the synthetic databases (SQLite + PostgreSQL) the benchmark uses
+	for n in $(BENCH_SIZES); do \
+	  [ -f bench/out/est_$$n.sqlite3 ] || $(BIN)/python -m bench.generate --url sqlite:///bench/out/est_$$n.sqlite3 --n $$n || exit 1; \
+	  $(BIN)/python -m bench.generate --url $(BENCH_PG)$$n --n $$n || exit 1; \
+	done
+
+bench: bench-data ## measure speed: wrk load against uvicorn, HTTP and database limits, plans at each size
+	command -v wrk >/dev/null || $(APT_INSTALL) wrk
+	$(BIN)/python -m bench.load --sqlite bench/out/est_1000000.sqlite3 \
+	  --postgres $(BENCH_PG)1000000 --duration $(BENCH_SECONDS) --out bench/out/load_1000000.json
+	for n in $(BENCH_SIZES); do \
+	  $(BIN)/python -m bench.dbtime --explain --url sqlite:///bench/out/est_$$n.sqlite3 --json bench/out/dbtime_sqlite_$$n.json > bench/out/dbtime_sqlite_$$n.txt || exit 1; \
+	  $(BIN)/python -m bench.dbtime --explain --url $(BENCH_PG)$$n --json bench/out/dbtime_pg_$$n.json > bench/out/dbtime_pg_$$n.txt || exit 1; \
+	done
+	cp bench/out/est_1000000.sqlite3 bench/out/est_1000000_idx.sqlite3
+	$(BIN)/python -m bench.index_experiment --url sqlite:///bench/out/est_1000000_idx.sqlite3 > bench/out/index_sqlite.txt
+	$(BIN)/python -m bench.index_experiment --url $(BENCH_PG)1000000 > bench/out/index_pg.txt
+	$(BIN)/python -m bench.report > bench/out/report.md
+	@echo "bench/out/report.md; copy the figures into bench/RESULTS.md"

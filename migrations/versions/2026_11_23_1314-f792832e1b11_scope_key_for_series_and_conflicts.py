@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "f792832e1b11"
 down_revision: str | None = "2faa66cae788"
 branch_labels: str | Sequence[str] | None = None

@@ -3,7 +3,7 @@
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import pycountry
@@ -11,7 +11,7 @@ import pycountry
 from app.enums import EstimateStatus
 from app.errors import BadParameter
 
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PERIOD_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 PERIOD_FORMATS = "YYYY, YYYY-MM or YYYY-MM-DD"
 
 
@@ -30,6 +30,19 @@ def parse_period_bound(value: str, name: str, *, end: bool) -> date:
         return date(year, 12, 31) if end else date(year, 1, 1)
     except (ValueError, calendar.IllegalMonthError):
         raise BadParameter(name, f"{value!r} is not a real date ({PERIOD_FORMATS})") from None
+
+
+def parse_timestamp(value: str, name: str) -> datetime:
+    """An ISO 8601 date or date-time (`2026-01-01`, `2026-01-01T12:00:00Z`); no zone means UTC."""
+    try:
+        if not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}", value, re.ASCII):
+            raise ValueError
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadParameter(
+            name, f"expected an ISO 8601 time like 2026-01-01T00:00:00Z, got {value[:50]!r}"
+        ) from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def parse_country(value: str, name: str = "country") -> str:

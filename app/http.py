@@ -7,7 +7,12 @@ from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PayloadTooLarge, PreconditionFailed, PreconditionRequired
+from app.errors import (
+    InvalidParam,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 
 B = TypeVar("B", bound=BaseModel)
 
@@ -31,7 +36,7 @@ def check_if_match(if_match: str | None, current: str) -> None:
             "else's change is overwritten"
         )
     tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
-    if "*" not in tags and current not in tags:
+    if if_match.strip() != "*" and current not in tags:
         raise PreconditionFailed(
             f"the resource has changed since that ETag; its ETag is now {current}: "
             "GET it again, reapply your change and retry"
@@ -87,8 +92,9 @@ class BodySizeLimit:
         from app.errors import problem_response
 
         exc = PayloadTooLarge(f"request bodies are limited to {self.limit} bytes")
+        exc.params = [InvalidParam(name="body", location="body", reason=exc.detail)]
         response = problem_response(
-            Request(scope, receive), exc.status, exc.slug, exc.title, exc.detail
+            Request(scope, receive), exc.status, exc.slug, exc.title, exc.detail, exc.params
         )
         await response(scope, receive, send)
 

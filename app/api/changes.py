@@ -1,6 +1,5 @@
 """The audit log: /v1/changes and /v1/estimates/{id}/history."""
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -9,6 +8,7 @@ from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
+from app.filters import parse_timestamp
 from app.pagination import Page
 from app.queries import changes as queries
 from app.schemas.read import Change
@@ -31,7 +31,7 @@ def list_changes(
     page: PageDep,
     url: UrlDep,
     since: Annotated[
-        datetime | None,
+        str | None,
         Query(
             description="only changes made at or after this ISO 8601 time "
             "(a time without zone is UTC)",
@@ -44,18 +44,17 @@ def list_changes(
 ) -> Any:
     """Every write, oldest first, with the record before and after. To sync, keep the last
     page's `meta.next_cursor` (or the last `id`) and ask again with `cursor=` later."""
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
+    since_at = parse_timestamp(since, "since") if since else None
     if fmt is not Format.json:
         return export(
             request,
             fmt,
             "changes",
             Change,
-            lambda p: queries.list_changes(session, since, list(resource_type or []), p, url),
+            lambda p: queries.list_changes(session, since_at, list(resource_type or []), p, url),
             on_close=session.close,
         )
-    return queries.list_changes(session, since, list(resource_type or []), page, url)
+    return queries.list_changes(session, since_at, list(resource_type or []), page, url)
 
 
 @router.get(

@@ -58,6 +58,9 @@ def strict_query(request: Request) -> None:
                 raise BadParameter(name, "contains a NUL byte")
             if len(v) > MAX_PARAM_LENGTH:
                 raise BadParameter(name, f"longer than {MAX_PARAM_LENGTH} characters")
+    for name, value in request.path_params.items():
+        if "\x00" in str(value):
+            raise BadParameter(name, "contains a NUL byte", location="path")
 
 
 def page_params(

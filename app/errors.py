@@ -147,6 +147,8 @@ def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
             ".".join(loc[1:]) if location == "body" else (loc[1] if len(loc) > 1 else "")
         ) or location
         reason = str(err.get("msg", "invalid value"))
+        if err.get("type") == "json_invalid":  # loc is ("body", <character position>)
+            name, reason = "body", f"{reason} at character {loc[-1]}; send a JSON object"
         if "input" in err and location != "body" and isinstance(err["input"], str):
             reason += f"; got {err['input'][:100]!r}"
         params.append(InvalidParam(name=name, location=location, reason=reason))

@@ -78,12 +78,12 @@ def reference_problems(record: BaseModel, catalog: Catalog) -> list[tuple[str, s
             out.append((field, f"{kind} {m!r} does not exist"))
 
     def quotes(citations: Iterable[tuple[str, CitationIn]]) -> None:
-        for field, c in citations:
-            need(f"{field}.document", "document", [c.document])
+        for prefix, c in citations:
+            need(f"{prefix}document", "document", [c.document])
             text = catalog.text(c.document)
             if text is not None and c.quote not in text:
                 out.append(
-                    (f"{field}.quote", f"not verbatim in document {c.document!r}: {c.quote[:80]!r}")
+                    (f"{prefix}quote", f"not verbatim in document {c.document!r}: {c.quote[:80]!r}")
                 )
 
     if isinstance(record, SourceIn) and record.country:
@@ -102,10 +102,10 @@ def reference_problems(record: BaseModel, catalog: Catalog) -> list[tuple[str, s
         need("origin_document", "document", [record.origin_document])
         if record.superseded_by:
             need("superseded_by", "estimate", [record.superseded_by])
-        quotes((f"citations.{i}", c) for i, c in enumerate(record.citations))
+        quotes((f"citations.{i}.", c) for i, c in enumerate(record.citations))
     if isinstance(record, CitationWrite):
         need("estimate", "estimate", [record.estimate])
-        quotes([("citation", record)])
+        quotes([("", record)])
     return out
 
 

@@ -8,7 +8,15 @@ people cite, so they never change once published.
 from datetime import date
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
 
 from app.enums import (
     QUALIFIERS_BY_KIND,
@@ -104,11 +112,11 @@ class ValueIn(Record):
     qualifier: Qualifier
     unit: Text
     text: Text = Field(description="the value's original wording, e.g. 'around 100,000'")
-    amount: float | None = Field(None, description="for kind=point")
-    low: float | None = Field(None, description="for kind=range and lower_bound")
-    high: float | None = Field(None, description="for kind=range and upper_bound")
-    from_: float | None = Field(None, alias="from", description="for kind=change")
-    to: float | None = Field(None, description="for kind=change")
+    amount: FiniteFloat | None = Field(None, description="for kind=point")
+    low: FiniteFloat | None = Field(None, description="for kind=range and lower_bound")
+    high: FiniteFloat | None = Field(None, description="for kind=range and upper_bound")
+    from_: FiniteFloat | None = Field(None, alias="from", description="for kind=change")
+    to: FiniteFloat | None = Field(None, description="for kind=change")
 
     @model_validator(mode="after")
     def _fields_match_kind(self) -> Self:

@@ -358,3 +358,43 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
         return changed
 
     return _save(session, actor, Estimate, record, values, estimate_record, "estimate", links)
+
+
+def new_citation_id(session: Session, estimate_id: str, document_id: str) -> str:
+    """The next free citation id for a quote of `document_id` stating `estimate_id`."""
+    base = f"{estimate_id}--{document_id}"
+    taken = set(session.scalars(select(Citation.id).where(Citation.id.startswith(base))))
+    n = 1
+    while (base if n == 1 else f"{base}-{n}") in taken:
+        n += 1
+    return base if n == 1 else f"{base}-{n}"
+
+
+def save_citation(
+    session: Session, record: CitationWrite, actor: str, citation_id: str | None
+) -> str:
+    """Create a citation (id None) or update one; returns its id."""
+    if citation_id is None:
+        citation_id = new_citation_id(session, record.estimate, record.document)
+        citation = Citation(id=citation_id, estimate_id=record.estimate)
+        session.add(citation)
+        before = None
+    else:
+        citation = session.get_one(Citation, citation_id)
+        before = citation_record(citation)
+    _assign(
+        citation, {"document_id": record.document, "quote": record.quote, "locator": record.locator}
+    )
+    if snapshot(before) != snapshot(record):
+        action = Action.create if before is None else Action.update
+        log_change(
+            session,
+            actor,
+            action,
+            "citation",
+            citation_id,
+            before,
+            record,
+            estimate_id=record.estimate,
+        )
+    return citation_id

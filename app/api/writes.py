@@ -1,9 +1,11 @@
 """Writes for editors: create, update (PATCH with If-Match), delete or retract.
 
-Every write runs in one transaction with its audit-log entry; the route commits once.
+Every write runs in one transaction with its audit-log entry; the route commits once. The
+four resources differ only in what `Resource` describes; the steps are written once.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Response
@@ -15,45 +17,37 @@ from app import records
 from app.auth import AdminDep, EditorDep, bearer
 from app.db import SessionDep, WriteSessionDep
 from app.enums import Action, EstimateStatus
-from app.errors import (
-    Conflict,
-    InvalidBody,
-    NotFound,
-    problem_responses,
-)
+from app.errors import Conflict, InvalidBody, NotFound, problem_responses
 from app.http import check_if_match, etag_of, with_etag
-from app.models import Citation, Document, Estimate, Source, document_cite
+from app.models import ApiKey, Citation, Document, Estimate, Source, document_cite
 from app.queries import catalog as catalog_queries
 from app.queries import estimates as estimate_queries
 from app.schemas import read
-from app.schemas.seed import (
-    CitationWrite,
-    DocumentWrite,
-    EstimateIn,
-    SourceIn,
-    patch_model,
-)
+from app.schemas.seed import CitationWrite, DocumentWrite, EstimateIn, SourceIn, patch_model
 
 router = APIRouter(tags=["editing"])
-
-SourcePatch = patch_model(SourceIn)
-DocumentPatch = patch_model(DocumentWrite)
-EstimatePatch = patch_model(EstimateIn)
-CitationPatch = patch_model(CitationWrite)
 
 IfMatch = Annotated[
     str | None,
     Header(description="the ETag of your last GET of this resource; required", examples=['"…"']),
 ]
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
-SECURITY: list[dict[str, list[str]]] = [{bearer.scheme_name: []}]
+NEEDS_KEY: dict[str, Any] = {"security": [{bearer.scheme_name: []}]}
 
 
-def _respond(response: Response, body: BaseModel, code: int, location: str | None = None) -> Any:
-    response.status_code = code
-    if location:
-        response.headers["Location"] = location
-    return with_etag(response, body)
+@dataclass(frozen=True)
+class Resource:
+    """How one kind of record is read, turned back into its record, and saved."""
+
+    name: str
+    model: Any
+    record_model: type[BaseModel]
+    read: Callable[[Session, str], BaseModel]
+    record_of: Callable[[Any], BaseModel]
+    save: Callable[[Session, Any, str, str], object]  # (session, record, actor, id)
+
+    def url(self, ident: str) -> str:
+        return f"/v1/{self.name}s/{ident}"
 
 
 def _validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
@@ -78,300 +72,110 @@ def _commit(session: Session) -> None:
     session.expire_all()
 
 
-def _create(
-    session: Session,
-    model: Any,
-    record: Any,
-    save: Callable[[], records.Saved],
-) -> None:
-    if session.get(model, record.id) is not None:
-        raise Conflict(f"id {record.id!r} is taken; PATCH it, or choose another id")
-    _check_references(session, record)
-    save()
-    _commit(session)
+def _respond(response: Response, body: BaseModel, code: int, location: str | None = None) -> Any:
+    response.status_code = code
+    if location:
+        response.headers["Location"] = location
+    return with_etag(response, body)
 
 
-def _merge(stored: BaseModel, patch: BaseModel, model: type[BaseModel]) -> Any:
-    """The stored record with the patch's fields replaced, validated like a new record."""
-    merged = stored.model_dump(mode="json", by_alias=True) | patch.model_dump(
-        mode="json", by_alias=True, exclude_unset=True
-    )
-    return _validate(model, merged)
-
-
-def _get_or_404(session: Session, model: Any, ident: str, what: str) -> Any:
-    obj = session.get(model, ident)
+def _current(session: Session, res: Resource, ident: str, if_match: str | None) -> Any:
+    """The row addressed, after checking the client saw its current version (If-Match)."""
+    obj = session.get(res.model, ident)
     if obj is None:
-        raise NotFound(f"no {what} with id {ident!r}")
+        raise NotFound(f"no {res.name} with id {ident!r}")
+    check_if_match(if_match, etag_of(res.read(session, ident)))
     return obj
 
 
-def _dependents(session: Session, checks: list[tuple[str, Any]]) -> list[str]:
-    out = []
-    for label, stmt in checks:
+def _create(session: Session, res: Resource, body: Any, key: ApiKey, response: Response) -> Any:
+    if session.get(res.model, body.id) is not None:
+        raise Conflict(f"id {body.id!r} is taken; PATCH it, or choose another id")
+    _check_references(session, body)
+    res.save(session, body, key.name, body.id)
+    _commit(session)
+    return _respond(response, res.read(session, body.id), 201, res.url(body.id))
+
+
+def _update(
+    session: Session,
+    res: Resource,
+    ident: str,
+    patch: BaseModel,
+    if_match: str | None,
+    key: ApiKey,
+    response: Response,
+) -> Any:
+    """Merge the patch into the stored record, validate it like a new one, save it."""
+    obj = _current(session, res, ident, if_match)
+    stored = res.record_of(obj).model_dump(mode="json", by_alias=True)
+    record = _validate(
+        res.record_model,
+        stored | patch.model_dump(mode="json", by_alias=True, exclude_unset=True),
+    )
+    _check_references(session, record)
+    res.save(session, record, key.name, ident)
+    _commit(session)
+    return _respond(response, res.read(session, ident), 200)
+
+
+def _delete(
+    session: Session,
+    res: Resource,
+    ident: str,
+    if_match: str | None,
+    key: ApiKey,
+    dependants: list[tuple[str, Any]],
+    estimate_id: Callable[[Any], str | None] = lambda obj: None,
+) -> Response:
+    """Delete the row unless something depends on it (409 naming what)."""
+    obj = _current(session, res, ident, if_match)
+    blockers = []
+    for label, stmt in dependants:
         ids = list(session.scalars(stmt.limit(6)))
         if ids:
-            shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
-            out.append(f"{label}: {shown}")
-    return out
-
-
-# --- sources ---------------------------------------------------------------------------
-
-SourceId = Annotated[str, Path(description="the source's id", max_length=120)]
-
-
-@router.post(
-    "/v1/sources",
-    summary="Create a source",
-    status_code=201,
-    response_model=read.SourceDetail,
-    responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
-)
-def create_source(
-    session: WriteSessionDep, key: EditorDep, body: SourceIn, response: Response
-) -> Any:
-    """Add an organisation or person that publishes or asserts figures."""
-    _create(session, Source, body, lambda: records.save_source(session, body, key.name))
-    out = catalog_queries.get_source(session, body.id)
-    return _respond(response, out, 201, f"/v1/sources/{body.id}")
-
-
-@router.patch(
-    "/v1/sources/{source_id}",
-    summary="Update a source",
-    response_model=read.SourceDetail,
-    responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
-)
-def update_source(
-    session: WriteSessionDep,
-    key: EditorDep,
-    source_id: SourceId,
-    body: SourcePatch,
-    response: Response,
-    if_match: IfMatch = None,
-) -> Any:
-    """Change some fields of a source; send If-Match with the ETag of your last GET."""
-    source = _get_or_404(session, Source, source_id, "source")
-    check_if_match(if_match, etag_of(catalog_queries.get_source(session, source_id)))
-    record = _merge(records.source_record(source), body, SourceIn)
-    _check_references(session, record)
-    records.save_source(session, record, key.name)
-    _commit(session)
-    return _respond(response, catalog_queries.get_source(session, source_id), 200)
-
-
-@router.delete(
-    "/v1/sources/{source_id}",
-    summary="Delete a source (admin)",
-    status_code=204,
-    responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
-)
-def delete_source(
-    session: WriteSessionDep, key: AdminDep, source_id: SourceId, if_match: IfMatch = None
-) -> Response:
-    """Delete a source that nothing depends on; otherwise 409 says what depends on it."""
-    source = _get_or_404(session, Source, source_id, "source")
-    check_if_match(if_match, etag_of(catalog_queries.get_source(session, source_id)))
-    blockers = _dependents(
-        session,
-        [
-            (
-                "documents it published",
-                select(Document.id).where(Document.publisher_id == source_id),
-            ),
-            ("estimates it claims", select(Estimate.id).where(Estimate.claimant_id == source_id)),
-        ],
-    )
+            blockers.append(f"{label}: " + ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else ""))
     if blockers:
-        raise Conflict(f"source {source_id!r} is still used by " + "; ".join(blockers))
-    records.log_change(
-        session, key.name, Action.delete, "source", source_id, records.source_record(source), None
-    )
-    session.delete(source)
-    _commit(session)
-    return Response(status_code=204)
-
-
-# --- documents -------------------------------------------------------------------------
-
-DocumentId = Annotated[str, Path(description="the document's id", max_length=120)]
-
-
-@router.post(
-    "/v1/documents",
-    summary="Create a document",
-    status_code=201,
-    response_model=read.DocumentDetail,
-    responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
-)
-def create_document(
-    session: WriteSessionDep, key: EditorDep, body: DocumentWrite, response: Response
-) -> Any:
-    """Add a report, filing or article, with its full text if you have it."""
-    _create(
-        session,
-        Document,
-        body,
-        lambda: records.save_document(session, body, key.name, body.full_text),
-    )
-    out = catalog_queries.get_document(session, body.id)
-    return _respond(response, out, 201, f"/v1/documents/{body.id}")
-
-
-@router.patch(
-    "/v1/documents/{document_id}",
-    summary="Update a document",
-    response_model=read.DocumentDetail,
-    responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
-)
-def update_document(
-    session: WriteSessionDep,
-    key: EditorDep,
-    document_id: DocumentId,
-    body: DocumentPatch,
-    response: Response,
-    if_match: IfMatch = None,
-) -> Any:
-    """Change some fields of a document; send If-Match with the ETag of your last GET."""
-    doc = _get_or_404(session, Document, document_id, "document")
-    check_if_match(if_match, etag_of(catalog_queries.get_document(session, document_id)))
-    record = _merge(records.document_record(doc), body, DocumentWrite)
-    _check_references(session, record)
-    records.save_document(session, record, key.name, record.full_text)
-    _commit(session)
-    return _respond(response, catalog_queries.get_document(session, document_id), 200)
-
-
-@router.delete(
-    "/v1/documents/{document_id}",
-    summary="Delete a document (admin)",
-    status_code=204,
-    responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
-)
-def delete_document(
-    session: WriteSessionDep, key: AdminDep, document_id: DocumentId, if_match: IfMatch = None
-) -> Response:
-    """Delete a document nothing depends on; otherwise 409 says what depends on it."""
-    doc = _get_or_404(session, Document, document_id, "document")
-    check_if_match(if_match, etag_of(catalog_queries.get_document(session, document_id)))
-    blockers = _dependents(
-        session,
-        [
-            (
-                "estimates that originate in it",
-                select(Estimate.id).where(Estimate.origin_document_id == document_id),
-            ),
-            (
-                "citations that quote it",
-                select(Citation.id).where(Citation.document_id == document_id),
-            ),
-            (
-                "documents that cite it",
-                select(document_cite.c.citing_id).where(document_cite.c.cited_id == document_id),
-            ),
-        ],
-    )
-    if blockers:
-        raise Conflict(f"document {document_id!r} is still used by " + "; ".join(blockers))
+        raise Conflict(f"{res.name} {ident!r} is still used by " + "; ".join(blockers))
     records.log_change(
         session,
         key.name,
         Action.delete,
-        "document",
-        document_id,
-        records.document_record(doc),
+        res.name,
+        ident,
+        res.record_of(obj),
         None,
+        estimate_id=estimate_id(obj),
     )
-    session.delete(doc)
+    session.delete(obj)
     _commit(session)
     return Response(status_code=204)
 
 
-# --- estimates -------------------------------------------------------------------------
-
-EstimateId = Annotated[str, Path(description="the estimate's id", max_length=120)]
-
-
-@router.post(
-    "/v1/estimates",
-    summary="Create an estimate",
-    status_code=201,
-    response_model=read.EstimateDetail,
-    responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
+SOURCE = Resource(
+    "source",
+    Source,
+    SourceIn,
+    catalog_queries.get_source,
+    records.source_record,
+    lambda s, r, actor, _id: records.save_source(s, r, actor),
 )
-def create_estimate(
-    session: WriteSessionDep, key: EditorDep, body: EstimateIn, response: Response
-) -> Any:
-    """Add a figure with at least one citation; quotes must be verbatim in stored texts."""
-    _create(session, Estimate, body, lambda: records.save_estimate(session, body, key.name))
-    out = estimate_queries.get_estimate(session, body.id)
-    return _respond(response, out, 201, f"/v1/estimates/{body.id}")
-
-
-@router.patch(
-    "/v1/estimates/{estimate_id}",
-    summary="Update an estimate",
-    response_model=read.EstimateDetail,
-    responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
+DOCUMENT = Resource(
+    "document",
+    Document,
+    DocumentWrite,
+    catalog_queries.get_document,
+    records.document_record,
+    lambda s, r, actor, _id: records.save_document(s, r, actor, r.full_text),
 )
-def update_estimate(
-    session: WriteSessionDep,
-    key: EditorDep,
-    estimate_id: EstimateId,
-    body: EstimatePatch,
-    response: Response,
-    if_match: IfMatch = None,
-) -> Any:
-    """Change some fields of an estimate (nested objects are replaced whole; `citations`
-    replaces the list). To correct a figure, create the new estimate and PATCH the old one
-    with `status: superseded` and `superseded_by`."""
-    est = _get_or_404(session, Estimate, estimate_id, "estimate")
-    check_if_match(if_match, etag_of(estimate_queries.get_estimate(session, estimate_id)))
-    record = _merge(records.estimate_record(est), body, EstimateIn)
-    _check_references(session, record)
-    records.save_estimate(session, record, key.name)
-    _commit(session)
-    return _respond(response, estimate_queries.get_estimate(session, estimate_id), 200)
-
-
-@router.delete(
-    "/v1/estimates/{estimate_id}",
-    summary="Retract an estimate",
-    response_model=read.EstimateDetail,
-    responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
+ESTIMATE = Resource(
+    "estimate",
+    Estimate,
+    EstimateIn,
+    estimate_queries.get_estimate,
+    records.estimate_record,
+    lambda s, r, actor, _id: records.save_estimate(s, r, actor),
 )
-def retract_estimate(
-    session: WriteSessionDep,
-    key: EditorDep,
-    estimate_id: EstimateId,
-    response: Response,
-    if_match: IfMatch = None,
-) -> Any:
-    """Mark the estimate retracted: it stays readable by id and in its history, and leaves
-    the default lists. Nothing is erased."""
-    est = _get_or_404(session, Estimate, estimate_id, "estimate")
-    check_if_match(if_match, etag_of(estimate_queries.get_estimate(session, estimate_id)))
-    record = records.estimate_record(est).model_copy(
-        update={"status": EstimateStatus.retracted, "superseded_by": None}
-    )
-    records.save_estimate(session, record, key.name)
-    _commit(session)
-    return _respond(response, estimate_queries.get_estimate(session, estimate_id), 200)
-
-
-# --- citations -------------------------------------------------------------------------
-
-CitationId = Annotated[str, Path(description="the citation's id", max_length=250)]
 
 
 def _citation(session: Session, citation_id: str) -> read.CitationDetail:
@@ -387,6 +191,222 @@ def _citation(session: Session, citation_id: str) -> read.CitationDetail:
     )
 
 
+CITATION = Resource(
+    "citation",
+    Citation,
+    CitationWrite,
+    _citation,
+    records.citation_record,
+    records.save_citation,
+)
+
+SourcePatch = patch_model(SourceIn)
+DocumentPatch = patch_model(DocumentWrite)
+EstimatePatch = patch_model(EstimateIn)
+CitationPatch = patch_model(CitationWrite)
+SourceId = Annotated[str, Path(description="the source's id", max_length=120)]
+DocumentId = Annotated[str, Path(description="the document's id", max_length=120)]
+EstimateId = Annotated[str, Path(description="the estimate's id", max_length=120)]
+CitationId = Annotated[str, Path(description="the citation's id", max_length=250)]
+
+
+# --- sources ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/v1/sources",
+    summary="Create a source",
+    status_code=201,
+    response_model=read.SourceDetail,
+    responses=WRITE_ERRORS,
+    openapi_extra=NEEDS_KEY,
+)
+def create_source(
+    session: WriteSessionDep, key: EditorDep, body: SourceIn, response: Response
+) -> Any:
+    """Add an organisation or person that publishes or asserts figures."""
+    return _create(session, SOURCE, body, key, response)
+
+
+@router.patch(
+    "/v1/sources/{source_id}",
+    summary="Update a source",
+    response_model=read.SourceDetail,
+    responses=WRITE_ERRORS,
+    openapi_extra=NEEDS_KEY,
+)
+def update_source(
+    session: WriteSessionDep,
+    key: EditorDep,
+    source_id: SourceId,
+    body: SourcePatch,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Any:
+    """Change some fields of a source; send If-Match with the ETag of your last GET."""
+    return _update(session, SOURCE, source_id, body, if_match, key, response)
+
+
+@router.delete(
+    "/v1/sources/{source_id}",
+    summary="Delete a source (admin)",
+    status_code=204,
+    responses=WRITE_ERRORS,
+    openapi_extra=NEEDS_KEY,
+)
+def delete_source(
+    session: WriteSessionDep, key: AdminDep, source_id: SourceId, if_match: IfMatch = None
+) -> Response:
+    """Delete a source that nothing depends on; otherwise 409 says what depends on it."""
+    return _delete(
+        session,
+        SOURCE,
+        source_id,
+        if_match,
+        key,
+        [
+            (
+                "documents it published",
+                select(Document.id).where(Document.publisher_id == source_id),
+            ),
+            ("estimates it claims", select(Estimate.id).where(Estimate.claimant_id == source_id)),
+        ],
+    )
+
+
+# --- documents -------------------------------------------------------------------------
+
+
+@router.post(
+    "/v1/documents",
+    summary="Create a document",
+    status_code=201,
+    response_model=read.DocumentDetail,
+    responses=WRITE_ERRORS,
+    openapi_extra=NEEDS_KEY,
+)
+def create_document(
+    session: WriteSessionDep, key: EditorDep, body: DocumentWrite, response: Response
+) -> Any:
+    """Add a report, filing or article, with its full text if you have it."""
+    return _create(session, DOCUMENT, body, key, response)
+
+
+@router.patch(
+    "/v1/documents/{document_id}",
+    summary="Update a document",
+    response_model=read.DocumentDetail,
+    responses=WRITE_ERRORS,
+    openapi_extra=NEEDS_KEY,
+)
+def update_document(
+    session: WriteSessionDep,
+    key: EditorDep,
+    document_id: DocumentId,
+    body: DocumentPatch,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Any:
+    """Change some fields of a document; send If-Match with the ETag of your last GET."""
+    return _update(session, DOCUMENT, document_id, body, if_match, key, response)
+
+
+@router.delete(
+    "/v1/documents/{document_id}",
+    summary="Delete a document (admin)",
+    status_code=204,
+    responses=WRITE_ERRORS,
+    openapi_extra=NEEDS_KEY,
+)
+def delete_document(
+    session: WriteSessionDep, key: AdminDep, document_id: DocumentId, if_match: IfMatch = None
+) -> Response:
+    """Delete a document nothing depends on; otherwise 409 says what depends on it."""
+    return _delete(
+        session,
+        DOCUMENT,
+        document_id,
+        if_match,
+        key,
+        [
+            (
+                "estimates that originate in it",
+                select(Estimate.id).where(Estimate.origin_document_id == document_id),
+            ),
+            (
+                "citations that quote it",
+                select(Citation.id).where(Citation.document_id == document_id),
+            ),
+            (
+                "documents that cite it",
+                select(document_cite.c.citing_id).where(document_cite.c.cited_id == document_id),
+            ),
+        ],
+    )
+
+
+# --- estimates -------------------------------------------------------------------------
+
+
+@router.post(
+    "/v1/estimates",
+    summary="Create an estimate",
+    status_code=201,
+    response_model=read.EstimateDetail,
+    responses=WRITE_ERRORS,
+    openapi_extra=NEEDS_KEY,
+)
+def create_estimate(
+    session: WriteSessionDep, key: EditorDep, body: EstimateIn, response: Response
+) -> Any:
+    """Add a figure with at least one citation; quotes must be verbatim in stored texts."""
+    return _create(session, ESTIMATE, body, key, response)
+
+
+@router.patch(
+    "/v1/estimates/{estimate_id}",
+    summary="Update an estimate",
+    response_model=read.EstimateDetail,
+    responses=WRITE_ERRORS,
+    openapi_extra=NEEDS_KEY,
+)
+def update_estimate(
+    session: WriteSessionDep,
+    key: EditorDep,
+    estimate_id: EstimateId,
+    body: EstimatePatch,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Any:
+    """Change some fields of an estimate (nested objects are replaced whole; `citations`
+    replaces the list). To correct a figure, create the new estimate and PATCH the old one
+    with `status: superseded` and `superseded_by`."""
+    return _update(session, ESTIMATE, estimate_id, body, if_match, key, response)
+
+
+@router.delete(
+    "/v1/estimates/{estimate_id}",
+    summary="Retract an estimate",
+    response_model=read.EstimateDetail,
+    responses=WRITE_ERRORS,
+    openapi_extra=NEEDS_KEY,
+)
+def retract_estimate(
+    session: WriteSessionDep,
+    key: EditorDep,
+    estimate_id: EstimateId,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Any:
+    """Mark the estimate retracted: it stays readable by id and in its history, and leaves
+    the default lists. Nothing is erased."""
+    retract = EstimatePatch(status=EstimateStatus.retracted, superseded_by=None)
+    return _update(session, ESTIMATE, estimate_id, retract, if_match, key, response)
+
+
+# --- citations -------------------------------------------------------------------------
+
+
 @router.get(
     "/v1/citations/{citation_id}",
     summary="One citation",
@@ -399,43 +419,22 @@ def get_citation(session: SessionDep, citation_id: CitationId, response: Respons
     return _respond(response, _citation(session, citation_id), 200)
 
 
-def _new_citation_id(session: Session, estimate_id: str, document_id: str) -> str:
-    base = f"{estimate_id}--{document_id}"
-    taken = set(session.scalars(select(Citation.id).where(Citation.id.startswith(base))))
-    n = 1
-    while (base if n == 1 else f"{base}-{n}") in taken:
-        n += 1
-    return base if n == 1 else f"{base}-{n}"
-
-
 @router.post(
     "/v1/citations",
     summary="Add a citation to an estimate",
     status_code=201,
     response_model=read.CitationDetail,
     responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
+    openapi_extra=NEEDS_KEY,
 )
 def create_citation(
     session: WriteSessionDep, key: EditorDep, body: CitationWrite, response: Response
 ) -> Any:
     """Record another document that states the estimate, with the verbatim quote."""
     _check_references(session, body)
-    cid = _new_citation_id(session, body.estimate, body.document)
-    session.add(
-        Citation(
-            id=cid,
-            estimate_id=body.estimate,
-            document_id=body.document,
-            quote=body.quote,
-            locator=body.locator,
-        )
-    )
-    records.log_change(
-        session, key.name, Action.create, "citation", cid, None, body, estimate_id=body.estimate
-    )
+    cid = records.save_citation(session, body, key.name, None)
     _commit(session)
-    return _respond(response, _citation(session, cid), 201, f"/v1/citations/{cid}")
+    return _respond(response, _citation(session, cid), 201, CITATION.url(cid))
 
 
 @router.patch(
@@ -443,7 +442,7 @@ def create_citation(
     summary="Update a citation",
     response_model=read.CitationDetail,
     responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
+    openapi_extra=NEEDS_KEY,
 )
 def update_citation(
     session: WriteSessionDep,
@@ -453,26 +452,8 @@ def update_citation(
     response: Response,
     if_match: IfMatch = None,
 ) -> Any:
-    """Change a citation's document, quote or locator."""
-    c = _get_or_404(session, Citation, citation_id, "citation")
-    check_if_match(if_match, etag_of(_citation(session, citation_id)))
-    before = records.citation_record(c)
-    record = _merge(before, body, CitationWrite)
-    _check_references(session, record)
-    c.document_id, c.quote, c.locator = record.document, record.quote, record.locator
-    if records.snapshot(before) != records.snapshot(record):
-        records.log_change(
-            session,
-            key.name,
-            Action.update,
-            "citation",
-            citation_id,
-            before,
-            record,
-            estimate_id=c.estimate_id,
-        )
-    _commit(session)
-    return _respond(response, _citation(session, citation_id), 200)
+    """Change a citation's document, quote or locator (it stays with its estimate)."""
+    return _update(session, CITATION, citation_id, body, if_match, key, response)
 
 
 @router.delete(
@@ -480,30 +461,20 @@ def update_citation(
     summary="Delete a citation",
     status_code=204,
     responses=WRITE_ERRORS,
-    openapi_extra={"security": SECURITY},
+    openapi_extra=NEEDS_KEY,
 )
 def delete_citation(
     session: WriteSessionDep, key: EditorDep, citation_id: CitationId, if_match: IfMatch = None
 ) -> Response:
     """Remove a citation; an estimate's last citation cannot go (retract the estimate)."""
-    c = _get_or_404(session, Citation, citation_id, "citation")
-    check_if_match(if_match, etag_of(_citation(session, citation_id)))
-    n = session.scalar(select(func.count()).where(Citation.estimate_id == c.estimate_id))
-    if n == 1:
-        raise Conflict(
-            f"citation {citation_id!r} is the only evidence for estimate {c.estimate_id!r}; "
-            "an estimate needs a citation: retract the estimate instead"
-        )
-    records.log_change(
-        session,
-        key.name,
-        Action.delete,
-        "citation",
-        citation_id,
-        records.citation_record(c),
-        None,
-        estimate_id=c.estimate_id,
+    c = session.get(Citation, citation_id)
+    if c is not None:
+        n = session.scalar(select(func.count()).where(Citation.estimate_id == c.estimate_id))
+        if n == 1:
+            raise Conflict(
+                f"citation {citation_id!r} is the only evidence for estimate "
+                f"{c.estimate_id!r}; an estimate needs a citation: retract the estimate instead"
+            )
+    return _delete(
+        session, CITATION, citation_id, if_match, key, [], estimate_id=lambda obj: obj.estimate_id
     )
-    session.delete(c)
-    _commit(session)
-    return Response(status_code=204)

@@ -13,11 +13,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -190,3 +191,52 @@ def live_server(database_url: str) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+ORIGIN_DOC = "moscow-times-2019-03-26-russia-sent-home-over-half-of-north-korean-workers"
+
+
+def add_estimate(
+    session: Session,
+    id: str,
+    countries: tuple[str, ...] = ("RU",),
+    quote: str | None = "Russia",
+    **values: object,
+) -> None:
+    """Insert one estimate straight into the tables (a test factory): a 2018 point figure
+    of workers abroad by Reuters unless `values` say otherwise, with its country links and,
+    unless `quote` is None, one citation."""
+    from app.models import Citation, Estimate, estimate_country
+    from app.models.estimates import scope_key
+
+    row: dict[str, object] = (
+        dict(
+            id=id,
+            metric_id="workers_abroad",
+            value_kind="point",
+            qualifier="exact",
+            unit="persons",
+            low=1,
+            high=1,
+            value_text="1",
+            period_start=date(2018, 1, 1),
+            period_end=date(2018, 12, 31),
+            period_precision="year",
+            period_text="2018",
+            worldwide=not countries,
+            scope_key=scope_key(not countries, list(countries)),
+            claimant_id="reuters",
+            origin_document_id=ORIGIN_DOC,
+        )
+        | values
+    )
+    session.execute(insert(Estimate).values(**row))
+    for code in countries:
+        session.execute(insert(estimate_country).values(estimate_id=id, country_code=code))
+    if quote is not None:
+        session.execute(
+            insert(Citation).values(
+                id=f"{id}--c", estimate_id=id, document_id=row["origin_document_id"], quote=quote
+            )
+        )
+    session.flush()

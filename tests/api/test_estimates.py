@@ -3,10 +3,8 @@
 from datetime import date
 
 import yaml
-from sqlalchemy import insert
 
-from app.models import Estimate, estimate_country
-from tests.conftest import SEED_DIR
+from tests.conftest import SEED_DIR, add_estimate
 
 CARD = "/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
 
@@ -174,27 +172,9 @@ def test_cursor_is_stable_under_inserts(client, session):
     first = client.get("/v1/estimates?limit=5").json()
     seen = [i["id"] for i in first["data"]]
     # a row that sorts before the cursor must not shift the next page
-    session.execute(
-        insert(Estimate).values(
-            id="aaa-inserted",
-            metric_id="workers_abroad",
-            value_kind="point",
-            qualifier="exact",
-            unit="persons",
-            low=1,
-            high=1,
-            value_text="1",
-            period_start=date(1990, 1, 1),
-            period_end=date(1990, 1, 1),
-            period_precision="day",
-            period_text="test",
-            worldwide=True,
-            scope_key="*",
-            claimant_id=first["data"][0]["claimant"]["id"],
-            origin_document_id=first["data"][0]["origin_document"]["id"],
-        )
+    add_estimate(
+        session, "aaa-inserted", period_start=date(1990, 1, 1), period_end=date(1990, 1, 1)
     )
-    session.flush()
     rest = all_pages(client, first["meta"]["next"])
     ids = seen + [i["id"] for i in rest]
     assert "aaa-inserted" not in ids
@@ -203,33 +183,17 @@ def test_cursor_is_stable_under_inserts(client, session):
 
 def test_list_runs_a_fixed_number_of_statements(client, session, count_statements):
     metric = "workers_abroad"
-    base = client.get("/v1/estimates?limit=1").json()["data"][0]
-    rows = [
-        dict(
-            id=f"zz-bulk-{n:03}",
-            metric_id=metric,
-            value_kind="point",
-            qualifier="exact",
-            unit="persons",
+    for n in range(120):
+        add_estimate(
+            session,
+            f"zz-bulk-{n:03}",
+            countries=("CN",),
+            quote=None,
             low=n,
             high=n,
-            value_text=str(n),
             period_start=date(2020, 1, 1),
             period_end=date(2020, 12, 31),
-            period_precision="year",
-            period_text="2020",
-            worldwide=False,
-            scope_key="CN",
-            claimant_id=base["claimant"]["id"],
-            origin_document_id=base["origin_document"]["id"],
         )
-        for n in range(120)
-    ]
-    session.execute(insert(Estimate), rows)
-    session.execute(
-        insert(estimate_country), [{"estimate_id": r["id"], "country_code": "CN"} for r in rows]
-    )
-    session.flush()
     counts = []
     for limit in (1, 10, 100):
         with count_statements() as counter:

@@ -6,9 +6,8 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import insert
 
-from app.models import Citation, Estimate, estimate_country
+from tests.conftest import add_estimate
 
 CARD = "metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
 
@@ -87,37 +86,15 @@ def test_paging_parameters_are_refused_on_exports(client):
 
 
 def test_formula_cells_are_neutralised(client, session):
-    base = client.get("/v1/estimates?limit=1").json()["data"][0]
-    session.execute(
-        insert(Estimate).values(
-            id="zz-formula",
-            metric_id="workers_abroad",
-            value_kind="point",
-            qualifier="exact",
-            unit="persons",
-            low=1,
-            high=1,
-            value_text='=HYPERLINK("http://x")',
-            period_start=date(2020, 1, 1),
-            period_end=date(2020, 1, 1),
-            period_precision="day",
-            period_text="+1",
-            worldwide=True,
-            scope_key="*",
-            notes="@SUM(A1)",
-            claimant_id=base["claimant"]["id"],
-            origin_document_id=base["origin_document"]["id"],
-        )
+    add_estimate(
+        session,
+        "zz-formula",
+        countries=(),
+        quote="-2+3",
+        value_text='=HYPERLINK("http://x")',
+        period_text="+1",
+        notes="@SUM(A1)",
     )
-    session.execute(
-        insert(Citation).values(
-            id="zz-formula--x",
-            estimate_id="zz-formula",
-            document_id=base["origin_document"]["id"],
-            quote="-2+3",
-        )
-    )
-    session.flush()
     rows = read_csv(client.get("/v1/estimates.csv?q=HYPERLINK").text)
     assert len(rows) == 1
     row = rows[0]
@@ -153,33 +130,18 @@ def test_series_needs_one_metric_and_a_scope(client):
     assert client.get("/v1/series?metric=workers_abroad").json()["parameter"] == "country"
 
 
-def _estimate(session, id, low, high, claimant, start="2018-01-01", end="2018-12-31", kind="range"):
-    doc = "moscow-times-2019-03-26-russia-sent-home-over-half-of-north-korean-workers"
-    session.execute(
-        insert(Estimate).values(
-            id=id,
-            metric_id="workers_abroad",
-            value_kind=kind,
-            qualifier="range",
-            unit="persons",
-            low=low,
-            high=high,
-            value_text="x",
-            period_start=date.fromisoformat(start),
-            period_end=date.fromisoformat(end),
-            period_precision="year",
-            period_text="x",
-            worldwide=False,
-            scope_key="RU",
-            claimant_id=claimant,
-            origin_document_id=doc,
-        )
+def _estimate(session, id, low, high, claimant, start="2018-01-01", end="2018-12-31"):
+    add_estimate(
+        session,
+        id,
+        value_kind="range",
+        qualifier="range",
+        low=low,
+        high=high,
+        claimant_id=claimant,
+        period_start=date.fromisoformat(start),
+        period_end=date.fromisoformat(end),
     )
-    session.execute(insert(estimate_country).values(estimate_id=id, country_code="RU"))
-    session.execute(
-        insert(Citation).values(id=f"{id}--c", estimate_id=id, document_id=doc, quote="Russia")
-    )
-    session.flush()
 
 
 def test_conflicts_pair_disagreeing_independent_estimates(client, session):

@@ -89,5 +89,6 @@ bench: bench-data ## measure speed: wrk load against uvicorn, HTTP and database 
 	cp bench/out/est_1000000.sqlite3 bench/out/est_1000000_idx.sqlite3
 	$(BIN)/python -m bench.index_experiment --url sqlite:///bench/out/est_1000000_idx.sqlite3 > bench/out/index_sqlite.txt
 	$(BIN)/python -m bench.index_experiment --url $(BENCH_PG)1000000 > bench/out/index_pg.txt
+	$(BIN)/python -m bench.index_experiment --composite --url $(BENCH_PG)1000000 > bench/out/index_pg_composite.txt
 	$(BIN)/python -m bench.report > bench/out/report.md
 	@echo "bench/out/report.md; copy the figures into bench/RESULTS.md"

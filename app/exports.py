@@ -153,14 +153,13 @@ def cell(value: Any) -> Any:
 # --- streaming --------------------------------------------------------------------------
 
 
-def _pages(fetch: Callable[[PageParams], Page[Any]]) -> Iterator[list[Any]]:
-    cursor = None
+def _pages(first: Page[Any], fetch: Callable[[PageParams], Page[Any]]) -> Iterator[list[Any]]:
+    page = first
     while True:
-        page = fetch(PageParams(limit=MAX_LIMIT, cursor=cursor))
         yield page.data
-        cursor = page.meta.next_cursor
-        if cursor is None:
+        if page.meta.next_cursor is None:
             return
+        page = fetch(PageParams(limit=MAX_LIMIT, cursor=page.meta.next_cursor))
 
 
 def filename(request: Request, resource: str, fmt: Format) -> str:
@@ -184,6 +183,8 @@ def export(
 ) -> StreamingResponse:
     """Stream every item `fetch` pages through, as CSV (flat columns) or NDJSON (items)."""
     header = columns(model) + (extra_columns or [])
+    # The first page is read before the response starts, so a bad parameter is still a 400.
+    first = fetch(PageParams(limit=MAX_LIMIT))
 
     def body() -> Iterator[bytes]:
         try:
@@ -191,7 +192,7 @@ def export(
             writer = csv.writer(buf)
             if fmt is Format.csv:
                 writer.writerow(header)
-            for items in _pages(fetch):
+            for items in _pages(first, fetch):
                 if fmt is Format.ndjson:
                     yield b"".join(i.model_dump_json().encode() + b"\n" for i in items)
                     continue

@@ -31,7 +31,7 @@ IfMatch = Annotated[
     str | None,
     Header(description="the ETag of your last GET of this resource; required", examples=['"…"']),
 ]
-WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
+WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 NEEDS_KEY: dict[str, Any] = {"security": [{bearer.scheme_name: []}]}
 
 

@@ -1,0 +1,131 @@
+"""The benchmark's scenarios: the HTTP request, and the same SELECT the app builds for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from app.enums import EstimateStatus
+from app.filters import EstimateFilters, EstimateSort, Match, parse_period_bound
+from app.models import Estimate
+from app.pagination import DEFAULT_LIMIT, apply_keyset
+from app.queries import estimates as eq
+
+CARD = "/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
+DEEP_PAGE_OFFSET = 10_000  # the cursor is taken after this many rows of the card's metric
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str  # the request, relative to the server
+    is_list: bool = True
+    filters: EstimateFilters | None = None
+    sort: EstimateSort = EstimateSort.period_start
+    cursor_after: tuple[Any, Any] | None = None  # (period_start, id) the cursor points after
+    estimate_id: str | None = None
+    kind: str = "json"  # json, csv (an export: rows/s)
+    notes: list[str] = field(default_factory=list)
+
+    def statement(self) -> Select[Any]:
+        """The main SELECT the app runs for this request (app.queries builds it)."""
+        if self.estimate_id is not None:
+            return eq.with_shape(select(Estimate).where(Estimate.id == self.estimate_id))
+        assert self.filters is not None
+        key = eq.SORT_KEYS[self.sort]
+        cursor = key.encode(*self.cursor_after) if self.cursor_after else None
+        return eq.with_shape(apply_keyset(eq.filtered(self.filters), key, DEFAULT_LIMIT, cursor))
+
+
+def period(frm: str | None, to: str | None) -> dict[str, Any]:
+    return dict(
+        period_from=parse_period_bound(frm, "period_from", end=False) if frm else None,
+        period_to=parse_period_bound(to, "period_to", end=True) if to else None,
+    )
+
+
+def scenarios(rare_country: str, an_id: str, deep_cursor: tuple[Any, Any]) -> list[Scenario]:
+    """The scenarios of the issue, in report order."""
+    return [
+        Scenario(
+            "card query (CN, 2019-2024)",
+            CARD,
+            filters=EstimateFilters(
+                metric=["workers_abroad"], country=["CN"], **period("2019", "2024")
+            ),
+        ),
+        Scenario(
+            f"rare country ({rare_country})",
+            f"/v1/estimates?metric=workers_abroad&country={rare_country}"
+            "&period_from=2019&period_to=2024",
+            filters=EstimateFilters(
+                metric=["workers_abroad"], country=[rare_country], **period("2019", "2024")
+            ),
+        ),
+        Scenario(
+            "one estimate by id",
+            f"/v1/estimates/{an_id}",
+            is_list=False,
+            estimate_id=an_id,
+        ),
+        Scenario(
+            f"deep cursor page (after {DEEP_PAGE_OFFSET:,} rows)",
+            "/v1/estimates?metric=workers_abroad&cursor="
+            + eq.SORT_KEYS[EstimateSort.period_start].encode(*deep_cursor),
+            filters=EstimateFilters(metric=["workers_abroad"]),
+            cursor_after=deep_cursor,
+        ),
+        Scenario(
+            "full text q=Hunchun",
+            "/v1/estimates?q=Hunchun",
+            filters=EstimateFilters(q="Hunchun"),
+        ),
+        Scenario(
+            "series (CN)",
+            "/v1/series?metric=workers_abroad&country=CN",
+            is_list=False,
+        ),
+        Scenario(
+            "CSV export, all rows",
+            "/v1/estimates?format=csv",
+            is_list=False,
+            kind="csv",
+        ),
+    ]
+
+
+def filter_matrix(rare_country: str) -> list[tuple[str, EstimateFilters, EstimateSort]]:
+    """One list query per filter and sort the API offers, for EXPLAIN and timing."""
+    f = EstimateFilters
+    s = EstimateSort
+    card = dict(metric=["workers_abroad"], country=["CN"], **period("2019", "2024"))
+    return [
+        ("no filter (default sort)", f(), s.period_start),
+        ("metric", f(metric=["workers_abroad"]), s.period_start),
+        ("country CN", f(country=["CN"]), s.period_start),
+        (f"country {rare_country}", f(country=[rare_country]), s.period_start),
+        ("worldwide=true", f(worldwide=True), s.period_start),
+        ("sector", f(sector=["mining"]), s.period_start),
+        ("claimant", f(claimant=["syn-source-0007"]), s.period_start),
+        ("document", f(document=["syn-doc-000123"]), s.period_start),
+        ("period overlaps 2019-2024", f(**period("2019", "2024")), s.period_start),
+        (
+            "period within 2019-2024",
+            f(match=Match.within, **period("2019", "2024")),
+            s.period_start,
+        ),
+        ("period overlaps 2024-06", f(**period("2024-06", "2024-06")), s.period_start),
+        ("min_value=150000", f(min_value=150_000), s.period_start),
+        ("max_value=100", f(max_value=100), s.period_start),
+        ("q=Hunchun", f(q="Hunchun"), s.period_start),
+        ("status=retracted", f(status=[EstimateStatus.retracted]), s.period_start),
+        ("card query", f(**card), s.period_start),
+        ("card query, sort=-period_start", f(**card), s.period_start_desc),
+        ("card query, sort=period_end", f(**card), s.period_end),
+        ("card query, sort=value", f(**card), s.value),
+        ("card query, sort=-value", f(**card), s.value_desc),
+        ("card query, sort=id", f(**card), s.id),
+        ("metric, sort=-id", f(metric=["workers_abroad"]), s.id_desc),
+    ]

@@ -99,6 +99,8 @@ class EstimateFilters:
     max_value: float | None = None
     q: str | None = None
     status: list[EstimateStatus] = field(default_factory=lambda: [EstimateStatus.active])
+    # set by queries.estimates.prepare, not by the client: bounds overlap scans from below
+    start_floor: date | None = None
 
     def __post_init__(self) -> None:
         if self.period_from and self.period_to and self.period_from > self.period_to:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Select, tuple_
 from starlette.datastructures import URL
 
 from app.errors import BadParameter
@@ -61,24 +61,33 @@ class SortKey:
     nullable: bool = False
     is_date: bool = False
 
-    def order_by(self) -> list[Any]:
-        col = self.column.desc() if self.descending else self.column.asc()
-        if self.nullable:
-            col = col.nulls_last()
+    def _order(self, with_column: bool) -> list[Any]:
         tie = self.tiebreak.desc() if self.descending else self.tiebreak.asc()
-        return [col, tie] if self.column is not self.tiebreak else [tie]
+        if not with_column or self.column is self.tiebreak:
+            return [tie]
+        return [self.column.desc() if self.descending else self.column.asc(), tie]
 
-    def after(self, value: Any, tie: Any) -> ColumnElement[bool]:
-        """Rows strictly after (value, tie) in this ordering."""
-        beyond = (lambda c, v: c < v) if self.descending else (lambda c, v: c > v)
-        if self.column is self.tiebreak:
-            return beyond(self.tiebreak, tie)
-        if value is None:
-            return and_(self.column.is_(None), beyond(self.tiebreak, tie))
-        cond = or_(
-            beyond(self.column, value), and_(self.column == value, beyond(self.tiebreak, tie))
-        )
-        return or_(cond, self.column.is_(None)) if self.nullable else cond
+    def _beyond(self, left: Any, right: Any) -> ColumnElement[bool]:
+        return left < right if self.descending else left > right
+
+    def phases(self, after: tuple[Any, Any] | None) -> list[tuple[list[Any], list[Any]]]:
+        """(conditions, order_by) of the queries that, run in turn, list the rows after
+        `after` in this ordering. A nullable column takes two: its values in index order,
+        then its NULLs by tiebreak — so that neither needs `NULLS LAST` sorting or an OR,
+        both of which stop the database walking an index."""
+        col, tie = self.column, self.tiebreak
+        if col is tie:
+            return [([self._beyond(tie, after[1])] if after else [], self._order(False))]
+        if not self.nullable:
+            cond = [self._beyond(tuple_(col, tie), tuple_(*after))] if after else []
+            return [(cond, self._order(True))]
+        nulls_order = self._order(False)
+        if after is not None and after[0] is None:
+            return [([col.is_(None), self._beyond(tie, after[1])], nulls_order)]
+        values = [col.is_not(None)]
+        if after is not None:
+            values.append(self._beyond(tuple_(col, tie), tuple_(*after)))
+        return [(values, self._order(True)), ([col.is_(None)], nulls_order)]
 
     def encode(self, value: Any, tie: Any) -> str:
         if isinstance(value, date):
@@ -111,11 +120,15 @@ class SortKey:
         return value, tie
 
 
-def apply_keyset(stmt: Select[Any], key: SortKey, limit: int, cursor: str | None) -> Select[Any]:
-    """Order `stmt` by `key`, start after `cursor`, and fetch one row more than `limit`."""
-    if cursor:
-        stmt = stmt.where(key.after(*key.decode(cursor)))
-    return stmt.order_by(*key.order_by()).limit(limit + 1)
+def keyset_queries(
+    stmt: Select[Any], key: SortKey, limit: int, cursor: str | None
+) -> list[Select[Any]]:
+    """The statements that fetch up to `limit + 1` rows after `cursor`, to run in order."""
+    after = key.decode(cursor) if cursor else None
+    return [
+        stmt.where(*conds).order_by(*order).limit(limit + 1)
+        for conds, order in key.phases(after)
+    ]
 
 
 def page_meta(
@@ -126,7 +139,7 @@ def page_meta(
     value_of: Any,
     total: int | None = None,
 ) -> tuple[list[Any], PageMeta]:
-    """Trim the extra row fetched by `apply_keyset` and describe the next page."""
+    """Trim the extra row fetched by `keyset_queries` and describe the next page."""
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None

@@ -320,6 +320,11 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
         value_text=record.value.text,
         period_start=record.period.start,
         period_end=record.period.end,
+        period_days=(
+            (record.period.end - record.period.start).days
+            if record.period.start and record.period.end
+            else None
+        ),
         period_precision=record.period.precision,
         period_text=record.period.text,
         worldwide=record.scope.worldwide,

@@ -100,13 +100,13 @@ def run(url: str, do_explain: bool, budget_s: float, filters: bool = True) -> di
     for s in sc.scenarios(f["rare"], f["an_id"], f["deep"]):
         if s.filters is None and s.estimate_id is None:
             continue
-        sql = compiled_sql(engine, s.statement())
+        sql = compiled_sql(engine, s.statement(engine))
         out["scenarios"][s.name] = time_sql(engine, sql, budget_s)
         if do_explain:
             out["scenarios"][s.name]["plan"] = explain(engine, sql)
     for name, flt, sort in sc.filter_matrix(f["rare"]) if filters else []:
         s = sc.Scenario(name, "", filters=flt, sort=sort)
-        sql = compiled_sql(engine, s.statement())
+        sql = compiled_sql(engine, s.statement(engine))
         out["filters"][name] = time_sql(engine, sql, budget_s / 2, max_n=500)
         if do_explain:
             out["filters"][name]["plan"] = explain(engine, sql)

@@ -305,6 +305,7 @@ def estimates(
             value_text=vtext,
             period_start=start,
             period_end=end,
+            period_days=(end - start).days,
             period_precision=precision,
             period_text=ptext,
             worldwide=worldwide,

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from app.db import normalise_url
 from app.models import Estimate
-from app.pagination import DEFAULT_LIMIT, apply_keyset
+from app.pagination import DEFAULT_LIMIT, keyset_queries
 from app.queries import estimates as eq
 from bench import scenarios as sc
 from bench.dbtime import compiled_sql, explain, time_sql
@@ -43,7 +43,7 @@ def bounded(filters: Any, longest_days: int) -> Any:
         Estimate.period_start >= filters.period_from - timedelta(days=longest_days)
     )
     key = eq.SORT_KEYS[sc.EstimateSort.period_start]
-    return eq.with_shape(apply_keyset(stmt, key, DEFAULT_LIMIT, None))
+    return eq.with_shape(keyset_queries(stmt, key, DEFAULT_LIMIT, None)[0])
 
 
 # PostgreSQL's planner prefers ix_estimate_period_start_id (it yields ORDER BY period_start, id
@@ -66,7 +66,7 @@ def run(engine: Engine, cases: list[tuple[str, Any]], composite: bool = False) -
     longest_sql = text(LONGEST[d])
     for name, filters in cases:
         metric = filters.metric[0]
-        before_sql = compiled_sql(engine, sc.Scenario(name, "", filters=filters).statement())
+        before_sql = compiled_sql(engine, sc.Scenario(name, "", filters=filters).statement(engine))
         with engine.connect() as c:
             longest = int(c.execute(longest_sql, {"m": metric}).scalar() or 0)
         after_sql = compiled_sql(engine, bounded(filters, longest))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.orm import Session
 
 from app.enums import EstimateStatus
 from app.filters import EstimateFilters, EstimateSort, Match, parse_period_bound
 from app.models import Estimate
-from app.pagination import DEFAULT_LIMIT, apply_keyset
+from app.pagination import DEFAULT_LIMIT, keyset_queries
 from app.queries import estimates as eq
 
 CARD = "/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
@@ -29,14 +30,18 @@ class Scenario:
     kind: str = "json"  # json, csv (an export: rows/s)
     notes: list[str] = field(default_factory=list)
 
-    def statement(self) -> Select[Any]:
-        """The main SELECT the app runs for this request (app.queries builds it)."""
+    def statement(self, engine: Engine) -> Select[Any]:
+        """The main SELECT the app runs for this request (app.queries builds it): the first
+        of its keyset queries, with the filters prepared against this database."""
         if self.estimate_id is not None:
             return eq.with_shape(select(Estimate).where(Estimate.id == self.estimate_id))
         assert self.filters is not None
         key = eq.SORT_KEYS[self.sort]
         cursor = key.encode(*self.cursor_after) if self.cursor_after else None
-        return eq.with_shape(apply_keyset(eq.filtered(self.filters), key, DEFAULT_LIMIT, cursor))
+        with Session(engine) as session:
+            filters = eq.prepare(session, self.filters)
+        first = keyset_queries(eq.filtered(filters), key, DEFAULT_LIMIT, cursor)[0]
+        return eq.with_shape(first)
 
 
 def period(frm: str | None, to: str | None) -> dict[str, Any]:

@@ -230,6 +230,9 @@ def add_estimate(
         )
         | values
     )
+    start, end = row["period_start"], row["period_end"]
+    if isinstance(start, date) and isinstance(end, date):
+        row.setdefault("period_days", (end - start).days)
     session.execute(insert(Estimate).values(**row))
     for code in countries:
         session.execute(insert(estimate_country).values(estimate_id=id, country_code=code))

@@ -70,7 +70,7 @@ def _point(e: Estimate, n_citations: int) -> read.SeriesPoint:
 def series(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
     """One point per estimate of one metric and exact scope, in time order."""
     key = series_scope(f)
-    eq.check_references(session, f)
+    f = eq.prepare(session, f)
     stmt = eq.filtered(replace(f, country=[], worldwide=None)).where(
         Estimate.scope_key == key, Estimate.period_start.is_not(None)
     )
@@ -95,7 +95,7 @@ def _disjoint(x: Any, y: Any) -> Any:
 def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
     """Pairs of estimates by different claimants, same metric, scope and place, overlapping
     periods, value ranges that do not meet; both sides match the filters."""
-    eq.check_references(session, f)
+    f = eq.prepare(session, f)
     matching = eq.filtered(f).with_only_columns(Estimate.id)
     stmt: Any = select(A.id, B.id).where(
         A.metric_id == B.metric_id,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import URL
 
 from app.errors import BadParameter
-from app.pagination import PageMeta, PageParams, SortKey, apply_keyset, page_meta
+from app.pagination import PageMeta, PageParams, SortKey, keyset_queries, page_meta
 
 
 def require_ids(session: Session, column: Any, ids: Sequence[str], name: str, listing: str) -> None:
@@ -37,8 +37,11 @@ def fetch_page(
     total = None
     if params.count:
         total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    paged = shape(apply_keyset(stmt, key, params.limit, params.cursor))
-    rows = list(session.execute(paged).unique().all())
+    rows: list[Any] = []
+    for query in keyset_queries(stmt, key, params.limit, params.cursor):
+        if len(rows) > params.limit:
+            break
+        rows += session.execute(shape(query.limit(params.limit + 1 - len(rows)))).unique().all()
 
     def first_entity(row: Any) -> tuple[Any, Any]:
         obj = row[0]

@@ -1,8 +1,10 @@
 """All SQL about estimates: the filtered list, one estimate, and the shapes they render to."""
 
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 from starlette.datastructures import URL
 
@@ -62,8 +64,10 @@ SORT_KEYS: dict[EstimateSort, SortKey] = {
 }
 
 
-def check_references(session: Session, f: EstimateFilters) -> None:
-    """400 for filter values that name no metric, sector, source or document."""
+def prepare(session: Session, f: EstimateFilters) -> EstimateFilters:
+    """Check the filters against the data (400 for a metric, sector, source or document
+    that does not exist) and add what the query needs from it: the floor under
+    period_start that bounds an overlap scan."""
     if f.metric:
         known = list(session.scalars(select(Metric.id).order_by(Metric.id)))
         for m in f.metric:
@@ -74,6 +78,21 @@ def check_references(session: Session, f: EstimateFilters) -> None:
     require_ids(session, Sector.id, f.sector, "sector", "/v1/sectors")
     require_ids(session, Source.id, f.claimant, "claimant", "/v1/sources")
     require_ids(session, Document.id, f.document, "document", "/v1/documents")
+    if f.period_from is None or f.match is not Match.overlaps:
+        return f
+    # An estimate overlapping [from, to] starts at most `longest period` days before
+    # `from`: with that floor the scan skips everything that ended long before.
+    longest = (
+        select(func.max(Estimate.period_days))
+        .where(Estimate.metric_id == Metric.id)
+        .correlate(Metric)
+        .scalar_subquery()
+    )
+    stmt = select(func.max(longest)).select_from(Metric)
+    if f.metric:
+        stmt = stmt.where(Metric.id.in_(f.metric))
+    days = session.scalar(stmt) or 0
+    return replace(f, start_floor=f.period_from - timedelta(days=days))
 
 
 def filtered(f: EstimateFilters) -> Select[Any]:
@@ -102,14 +121,13 @@ def filtered(f: EstimateFilters) -> Select[Any]:
     if f.claimant:
         stmt = stmt.where(Estimate.claimant_id.in_(f.claimant))
     if f.document:
-        stmt = stmt.where(
-            or_(
-                Estimate.origin_document_id.in_(f.document),
-                exists().where(
-                    Citation.estimate_id == Estimate.id, Citation.document_id.in_(f.document)
-                ),
-            )
+        # A set of ids (a UNION), not `origin = ? OR EXISTS (...)`: the OR stops either
+        # index being used (measured 7 s at 1M estimates).
+        stated = union(
+            select(Estimate.id).where(Estimate.origin_document_id.in_(f.document)),
+            select(Citation.estimate_id).where(Citation.document_id.in_(f.document)),
         )
+        stmt = stmt.where(Estimate.id.in_(stated))
     stmt = stmt.where(*period_condition(f))
     if f.min_value is not None:
         stmt = stmt.where(or_(Estimate.high.is_(None), Estimate.high >= f.min_value))
@@ -142,6 +160,8 @@ def period_condition(f: EstimateFilters) -> list[Any]:
             conds.append(Estimate.period_start <= f.period_to)
         if f.period_from:
             conds.append(Estimate.period_end >= f.period_from)
+        if f.start_floor:
+            conds.append(Estimate.period_start >= f.start_floor)
     return conds
 
 
@@ -230,7 +250,7 @@ def list_estimates(
     session: Session, f: EstimateFilters, sort: EstimateSort, params: PageParams, url: URL
 ) -> Page[read.EstimateSummary]:
     """One page of the estimates matching `f`, in `sort` order."""
-    check_references(session, f)
+    f = prepare(session, f)
     rows, meta = fetch_page(session, filtered(f), SORT_KEYS[sort], params, url, shape=with_shape)
     return Page(data=[summary(e, n) for e, n in rows], meta=meta)
 

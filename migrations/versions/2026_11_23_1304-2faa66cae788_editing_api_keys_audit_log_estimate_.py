@@ -94,7 +94,6 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("superseded_by_id", sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
-        batch_op.create_index(batch_op.f("ix_estimate_status"), ["status"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_estimate_superseded_by_id_estimate"),
             "estimate",
@@ -127,7 +126,6 @@ def downgrade() -> None:
         batch_op.drop_constraint(
             batch_op.f("fk_estimate_superseded_by_id_estimate"), type_="foreignkey"
         )
-        batch_op.drop_index(batch_op.f("ix_estimate_status"))
         batch_op.drop_column("version")
         batch_op.drop_column("superseded_by_id")
         batch_op.drop_column("status")

@@ -126,8 +126,7 @@ def keyset_queries(
     """The statements that fetch up to `limit + 1` rows after `cursor`, to run in order."""
     after = key.decode(cursor) if cursor else None
     return [
-        stmt.where(*conds).order_by(*order).limit(limit + 1)
-        for conds, order in key.phases(after)
+        stmt.where(*conds).order_by(*order).limit(limit + 1) for conds, order in key.phases(after)
     ]
 
 

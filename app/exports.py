@@ -73,7 +73,7 @@ def _from_accept(accept: str) -> Format:
     return min(choices)[2] if choices else Format.json
 
 
-def output_format(
+async def output_format(
     request: Request,
     format: Annotated[
         Format | None,

@@ -28,7 +28,7 @@ router = APIRouter(prefix="/v1/estimates", tags=["estimates"])
 Ids = list[str] | None
 
 
-def estimate_filters(
+async def estimate_filters(
     metric: Annotated[
         Ids,
         Query(

@@ -1,4 +1,4 @@
-"""The `dprk-labor` command: migrate, check, load, keys, serve."""
+"""The `dprk-labor` command: migrate, check, load, export, keys, serve."""
 
 import argparse
 import sys
@@ -35,10 +35,36 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from app import dump
+    from app.db import get_engine
+
+    with get_engine().connect() as conn:
+        counts = dump.export(conn, args.path)
+    print(f"exported {sum(counts.values()):,} rows of {len(counts)} tables to {args.path}")
+    return 0
+
+
+def _restore(path: Path) -> int:
+    from app import dump
+    from app.db import get_engine
+
+    try:
+        with get_engine().begin() as conn:
+            counts = dump.restore(conn, path)
+    except dump.DumpError as exc:
+        print(f"{exc}; nothing was loaded", file=sys.stderr)
+        return 1
+    print(f"restored {sum(counts.values()):,} rows of {len(counts)} tables from {path}")
+    return 0
+
+
 def _load(args: argparse.Namespace) -> int:
-    from app import seed
+    from app import dump, seed
     from app.db import get_engine, session_factory
 
+    if dump.is_dump(args.path):
+        return _restore(args.path)
     with session_factory(get_engine())() as session:
         try:
             report = seed.load(session, args.path)
@@ -113,7 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", type=Path, default=default_seed)
     p.set_defaults(func=_check)
 
-    p = sub.add_parser("load", help="load seed data (idempotent, all or nothing)")
+    p = sub.add_parser("export", help="dump every table to a folder (NDJSON + manifest.json)")
+    p.add_argument("path", type=Path)
+    p.set_defaults(func=_export)
+
+    p = sub.add_parser(
+        "load", help="load seed data (idempotent, all or nothing), or restore a dump folder"
+    )
     p.add_argument("path", nargs="?", type=Path, default=default_seed)
     p.set_defaults(func=_load)
 

@@ -1,0 +1,171 @@
+"""Bulk dump and restore: every table, stable ids, in an open format.
+
+A dump is a folder: `manifest.json` (format, schema revision, tables with their columns and
+row counts) and one `<table>.ndjson` per table, one JSON object per row, ordered by primary
+key. Dates and times are ISO 8601 strings. `dprk-labor load DIR` recognises a dump by its
+manifest and restores it into an empty database in one transaction.
+"""
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import Connection, Date, DateTime, Integer, Table, func, insert, select, text
+
+from app.migrate import head_revision
+from app.models import Base
+
+FORMAT = "dprk-labor-dump"
+VERSION = 1
+BATCH = 5000
+
+
+class DumpError(Exception):
+    """The dump cannot be restored here; nothing was written."""
+
+
+class Progress:
+    """`table: rows/total` on a terminal (rewritten in place); silent otherwise."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.on = stream.isatty()
+
+    def __call__(self, table: str, done: int, total: int, final: bool = False) -> None:
+        if self.on:
+            end = "\n" if final else ""
+            self.stream.write(f"\r{table:<20} {done:>10,}/{total:,} rows{end}")
+            self.stream.flush()
+
+
+def _tables() -> list[Table]:
+    return list(Base.metadata.sorted_tables)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _decoder(table: Table) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for col in table.columns:
+        impl = getattr(col.type, "impl", col.type)
+        if isinstance(impl, DateTime):
+            out[col.name] = datetime.fromisoformat
+        elif isinstance(impl, Date):
+            out[col.name] = date.fromisoformat
+    return out
+
+
+def export(conn: Connection, folder: Path, progress: Progress | None = None) -> dict[str, int]:
+    """Write every table to `folder`; returns rows per table."""
+    progress = progress or Progress()
+    if conn.dialect.name == "postgresql":  # one snapshot for every table
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    folder.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "revision": head_revision(),
+        "tables": {},
+    }
+    for table in _tables():
+        total = conn.scalar(select(func.count()).select_from(table)) or 0
+        stmt = select(table).order_by(*table.primary_key.columns)
+        n = 0
+        with (folder / f"{table.name}.ndjson").open("w", encoding="utf-8") as out:
+            for row in conn.execution_options(yield_per=BATCH).execute(stmt):
+                out.write(
+                    json.dumps(
+                        {k: _encode(v) for k, v in row._mapping.items()},
+                        ensure_ascii=False,
+                        separators=(",", ":"),
+                    )
+                    + "\n"
+                )
+                n += 1
+                if n % BATCH == 0:
+                    progress(table.name, n, total)
+        progress(table.name, n, total, final=True)
+        counts[table.name] = n
+        manifest["tables"][table.name] = {
+            "rows": n,
+            "columns": [c.name for c in table.columns],
+        }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    return counts
+
+
+def is_dump(folder: Path) -> bool:
+    """Whether `folder` holds a dump (not seed_data/ files)."""
+    return (folder / "manifest.json").is_file()
+
+
+def _rows(path: Path, decode: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            for name, parse in decode.items():
+                if row.get(name) is not None:
+                    row[name] = parse(row[name])
+            yield row
+
+
+def restore(conn: Connection, folder: Path, progress: Progress | None = None) -> dict[str, int]:
+    """Load a dump into an empty database (the caller commits); returns rows per table."""
+    progress = progress or Progress()
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise DumpError(f"{folder} is not a {FORMAT} version {VERSION} dump")
+    if manifest.get("revision") != head_revision():
+        raise DumpError(
+            f"the dump is of schema revision {manifest.get('revision')}, this database's code "
+            f"is at {head_revision()}; restore with the matching version of dprk-labor-api"
+        )
+    tables = _tables()
+    busy = [t.name for t in tables if conn.scalar(select(func.count()).select_from(t))]
+    if busy:
+        raise DumpError(f"restore needs an empty database; these tables hold rows: {busy}")
+    counts: dict[str, int] = {}
+    for table in tables:
+        meta = manifest["tables"].get(table.name)
+        if meta is None:
+            raise DumpError(f"the dump has no table {table.name}")
+        decode = _decoder(table)
+        batch: list[dict[str, Any]] = []
+        n = 0
+        for row in _rows(folder / f"{table.name}.ndjson", decode):
+            batch.append(row)
+            if len(batch) == BATCH:
+                conn.execute(insert(table), batch)
+                n += len(batch)
+                batch.clear()
+                progress(table.name, n, meta["rows"])
+        if batch:
+            conn.execute(insert(table), batch)
+            n += len(batch)
+        progress(table.name, n, meta["rows"], final=True)
+        if n != meta["rows"]:
+            raise DumpError(f"{table.name}: the manifest says {meta['rows']} rows, found {n}")
+        counts[table.name] = n
+        _reset_sequence(conn, table)
+    return counts
+
+
+def _reset_sequence(conn: Connection, table: Table) -> None:
+    """On PostgreSQL, move an integer key's sequence past the restored ids."""
+    pk = list(table.primary_key.columns)
+    if conn.dialect.name != "postgresql" or len(pk) != 1 or not isinstance(pk[0].type, Integer):
+        return
+    conn.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+            f"COALESCE((SELECT max({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+        )
+    )

@@ -12,6 +12,7 @@ from app.errors import BadParameter, NotFound
 from app.filters import EstimateFilters, EstimateSort, Match
 from app.models import (
     Citation,
+    Country,
     Document,
     Estimate,
     Metric,
@@ -246,13 +247,108 @@ def get_estimate(session: Session, estimate_id: str) -> read.EstimateDetail:
     return found[estimate_id]
 
 
+def _list_columns(stmt: Select[Any]) -> Select[Any]:
+    """The columns a list item shows, as plain rows (no ORM objects: 2.5x faster to load)."""
+    return (
+        stmt.with_only_columns(
+            *Estimate.__table__.c,
+            citation_count,
+            Metric.name.label("metric_name"),
+            Metric.unit.label("metric_unit"),
+            Source.name.label("claimant_name"),
+            Source.kind.label("claimant_kind"),
+            Document.title.label("document_title"),
+            Document.kind.label("document_kind"),
+            Document.published_on.label("document_published_on"),
+            Document.published_precision.label("document_published_precision"),
+        )
+        .join(Metric, Metric.id == Estimate.metric_id)
+        .join(Source, Source.id == Estimate.claimant_id)
+        .join(Document, Document.id == Estimate.origin_document_id)
+    )
+
+
+def _links(session: Session, ids: list[str]) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """The countries and sectors of estimates `ids`, in two queries."""
+    countries: dict[str, list[Any]] = {i: [] for i in ids}
+    sectors: dict[str, list[Any]] = {i: [] for i in ids}
+    for eid, code, name in session.execute(
+        select(estimate_country.c.estimate_id, Country.code, Country.name)
+        .join(Country, Country.code == estimate_country.c.country_code)
+        .where(estimate_country.c.estimate_id.in_(ids))
+        .order_by(Country.code)
+    ):
+        countries[eid].append(read.CountryRef.model_construct(code=code, name=name))
+    for eid, sid, name in session.execute(
+        select(estimate_sector.c.estimate_id, Sector.id, Sector.name)
+        .join(Sector, Sector.id == estimate_sector.c.sector_id)
+        .where(estimate_sector.c.estimate_id.in_(ids))
+        .order_by(Sector.id)
+    ):
+        sectors[eid].append(read.SectorRef.model_construct(id=sid, name=name))
+    return countries, sectors
+
+
+def _summary_of_row(r: Any, countries: list[Any], sectors: list[Any]) -> read.EstimateSummary:
+    """A list item from a `_list_columns` row; the database already enforced its shape."""
+    return read.EstimateSummary.model_construct(
+        id=r.id,
+        metric=read.MetricRef.model_construct(
+            id=r.metric_id, name=r.metric_name, unit=r.metric_unit
+        ),
+        value=read.Value.model_construct(
+            kind=r.value_kind,
+            qualifier=r.qualifier,
+            low=r.low,
+            high=r.high,
+            from_value=r.from_value,
+            to_value=r.to_value,
+            unit=r.unit,
+            text=r.value_text,
+        ),
+        period=read.Period.model_construct(
+            start=r.period_start,
+            end=r.period_end,
+            precision=r.period_precision,
+            text=r.period_text,
+        ),
+        scope=read.Scope.model_construct(worldwide=r.worldwide, countries=countries, place=r.place),
+        sectors=sectors,
+        claimant=read.SourceRef.model_construct(
+            id=r.claimant_id, name=r.claimant_name, kind=r.claimant_kind
+        ),
+        origin_document=read.DocumentRef.model_construct(
+            id=r.origin_document_id,
+            title=r.document_title,
+            kind=r.document_kind,
+            published_on=r.document_published_on,
+            published_precision=r.document_published_precision,
+        ),
+        citation_count=r.citation_count,
+        notes=r.notes,
+        status=r.status,
+        superseded_by=r.superseded_by_id,
+    )
+
+
 def list_estimates(
     session: Session, f: EstimateFilters, sort: EstimateSort, params: PageParams, url: URL
 ) -> Page[read.EstimateSummary]:
     """One page of the estimates matching `f`, in `sort` order."""
     f = prepare(session, f)
-    rows, meta = fetch_page(session, filtered(f), SORT_KEYS[sort], params, url, shape=with_shape)
-    return Page(data=[summary(e, n) for e, n in rows], meta=meta)
+    key = SORT_KEYS[sort]
+    rows, meta = fetch_page(
+        session,
+        filtered(f),
+        key,
+        params,
+        url,
+        shape=_list_columns,
+        value_of=lambda r: (r._mapping[key.column.key], r.id),
+    )
+    countries, sectors = _links(session, [r.id for r in rows])
+    data = [_summary_of_row(r, countries[r.id], sectors[r.id]) for r in rows]
+    return Page(data=data, meta=meta)
 
 
 def citation_cells(session: Session, ids: list[str]) -> list[dict[str, str]]:

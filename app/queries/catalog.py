@@ -164,11 +164,12 @@ def get_document(session: Session, document_id: str) -> read.DocumentDetail:
     if row is None:
         raise NotFound(f"no document with id {document_id!r}")
     doc = row[0]
-    estimates = session.execute(
-        eq.with_shape(select(Estimate).where(Estimate.origin_document_id == document_id)).order_by(
-            Estimate.period_start.asc().nulls_last(), Estimate.id
-        )
-    ).unique()
+    estimates = eq.summaries(
+        session,
+        select(Estimate)
+        .where(Estimate.origin_document_id == document_id)
+        .order_by(Estimate.period_start.asc().nulls_last(), Estimate.id),
+    )
     citations = session.scalars(
         select(Citation).where(Citation.document_id == document_id).order_by(Citation.id)
     )
@@ -178,7 +179,7 @@ def get_document(session: Session, document_id: str) -> read.DocumentDetail:
         notes=doc.notes,
         cites=[read.DocumentRef.model_validate(d) for d in doc.cites],
         cited_by=[read.DocumentRef.model_validate(d) for d in doc.cited_by],
-        estimates=[eq.summary(e, n) for e, n in estimates],
+        estimates=estimates,
         citations=[
             read.CitationInDocument(estimate_id=c.estimate_id, quote=c.quote, locator=c.locator)
             for c in citations

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select, union
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 from starlette.datastructures import URL
 
 from app.errors import BadParameter, NotFound
@@ -171,72 +171,27 @@ def claimant_loaded() -> list[Any]:
     return [joinedload(Estimate.claimant)]
 
 
-def with_shape(stmt: Select[Any]) -> Select[Any]:
-    """Load what a list item shows, in a fixed number of statements."""
-    return stmt.add_columns(citation_count).options(
-        joinedload(Estimate.metric),
-        joinedload(Estimate.claimant),
-        joinedload(Estimate.origin_document),
-        selectinload(Estimate.countries),
-        selectinload(Estimate.sectors),
-    )
-
-
-def summary(e: Estimate, n_citations: int) -> read.EstimateSummary:
-    """The list-item shape of an estimate."""
-    return read.EstimateSummary(
-        id=e.id,
-        metric=read.MetricRef.model_validate(e.metric),
-        value=read.Value(
-            kind=e.value_kind,
-            qualifier=e.qualifier,
-            low=e.low,
-            high=e.high,
-            from_value=e.from_value,
-            to_value=e.to_value,
-            unit=e.unit,
-            text=e.value_text,
-        ),
-        period=read.Period(
-            start=e.period_start, end=e.period_end, precision=e.period_precision, text=e.period_text
-        ),
-        scope=read.Scope(
-            worldwide=e.worldwide,
-            countries=[read.CountryRef.model_validate(c) for c in e.countries],
-            place=e.place,
-        ),
-        sectors=[read.SectorRef.model_validate(s) for s in e.sectors],
-        claimant=read.SourceRef.model_validate(e.claimant),
-        origin_document=read.DocumentRef.model_validate(e.origin_document),
-        citation_count=n_citations,
-        notes=e.notes,
-        status=e.status,
-        superseded_by=e.superseded_by_id,
-    )
-
-
 def details(session: Session, ids: list[str]) -> dict[str, read.EstimateDetail]:
     """Estimates with every citation and its quote, by id, in a fixed number of queries."""
-    stmt = with_shape(select(Estimate).where(Estimate.id.in_(ids))).options(
-        selectinload(Estimate.citations)
-        .joinedload(Citation.document)
-        .joinedload(Document.publisher)
-    )
-    out = {}
-    for estimate, n in session.execute(stmt).unique():
-        out[estimate.id] = read.EstimateDetail(
-            **summary(estimate, n).model_dump(),
-            citations=[
-                read.Citation(
-                    id=c.id,
-                    document=read.CitationDocument.model_validate(c.document),
-                    quote=c.quote,
-                    locator=c.locator,
-                )
-                for c in estimate.citations
-            ],
+    items = summaries(session, select(Estimate).where(Estimate.id.in_(ids)))
+    quotes: dict[str, list[read.Citation]] = {i.id: [] for i in items}
+    for c in session.scalars(
+        select(Citation)
+        .where(Citation.estimate_id.in_(ids))
+        .options(joinedload(Citation.document).joinedload(Document.publisher))
+        .order_by(Citation.id)
+    ):
+        quotes[c.estimate_id].append(
+            read.Citation(
+                id=c.id,
+                document=read.CitationDocument.model_validate(c.document),
+                quote=c.quote,
+                locator=c.locator,
+            )
         )
-    return out
+    return {
+        i.id: read.EstimateDetail.model_construct(**dict(i), citations=quotes[i.id]) for i in items
+    }
 
 
 def get_estimate(session: Session, estimate_id: str) -> read.EstimateDetail:
@@ -346,9 +301,17 @@ def list_estimates(
         shape=_list_columns,
         value_of=lambda r: (r._mapping[key.column.key], r.id),
     )
+    return Page(data=_items(session, rows), meta=meta)
+
+
+def _items(session: Session, rows: list[Any]) -> list[read.EstimateSummary]:
     countries, sectors = _links(session, [r.id for r in rows])
-    data = [_summary_of_row(r, countries[r.id], sectors[r.id]) for r in rows]
-    return Page(data=data, meta=meta)
+    return [_summary_of_row(r, countries[r.id], sectors[r.id]) for r in rows]
+
+
+def summaries(session: Session, stmt: Select[Any]) -> list[read.EstimateSummary]:
+    """The list items of the estimates `stmt` selects (in its order), in three queries."""
+    return _items(session, list(session.execute(_list_columns(stmt))))
 
 
 def citation_cells(session: Session, ids: list[str]) -> list[dict[str, str]]:

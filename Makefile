@@ -74,7 +74,8 @@ BENCH_SECONDS ?= 10
 
 bench-data: $(VENV)/.installed-dev ## generate the synthetic databases (SQLite + PostgreSQL) the benchmark uses
 	for n in $(BENCH_SIZES); do \
-	  [ -f bench/out/est_$$n.sqlite3 ] || $(BIN)/python -m bench.generate --url sqlite:///bench/out/est_$$n.sqlite3 --n $$n || exit 1; \
+	  if [ -f bench/out/est_$$n.sqlite3 ]; then DATABASE_URL=sqlite:///bench/out/est_$$n.sqlite3 $(BIN)/dprk-labor migrate || exit 1; \
+	  else $(BIN)/python -m bench.generate --url sqlite:///bench/out/est_$$n.sqlite3 --n $$n || exit 1; fi; \
 	  $(BIN)/python -m bench.generate --url $(BENCH_PG)$$n --n $$n || exit 1; \
 	done
 

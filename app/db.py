@@ -1,6 +1,6 @@
 """Engine, sessions and the `SessionDep` dependency."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -71,8 +71,9 @@ def get_engine() -> Engine:
     return make_engine(settings.database_url, echo=settings.sql_echo)
 
 
-def get_session() -> Iterator[Session]:
-    """One session per request; reads only, so nothing is committed here."""
+async def get_session() -> AsyncIterator[Session]:
+    """One session per request; reads only, so nothing is committed here. `async` only so
+    that opening it costs no worker-thread hop (it connects on first use)."""
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
 

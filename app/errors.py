@@ -1,5 +1,6 @@
 """One error shape: RFC 9457 problem+json, for our own errors and the framework's alike."""
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,6 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_TYPE_BASE = "https://dprk-labor-api.readthedocs.io/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+log = logging.getLogger("app")
 
 
 class InvalidParam(BaseModel):
@@ -201,6 +204,7 @@ async def _stale_row(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
         request, 500, "internal-error", "Internal error", "an unexpected error occurred"
     )

@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Annotated, Any, Union, get_args, get_origin
 
+import orjson
 from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import BadParameter
+from app.http import render
 from app.pagination import MAX_LIMIT, Page, PageParams
 
 
@@ -194,11 +196,11 @@ def export(
                 writer.writerow(header)
             for items in _pages(first, fetch):
                 if fmt is Format.ndjson:
-                    yield b"".join(i.model_dump_json().encode() + b"\n" for i in items)
+                    yield b"".join(render(i) + b"\n" for i in items)
                     continue
                 extras = extra(items) if extra else [{} for _ in items]
                 for item, more in zip(items, extras, strict=True):
-                    flat = flatten(item.model_dump(mode="json")) | more
+                    flat = flatten(orjson.loads(render(item))) | more
                     writer.writerow([cell(flat.get(c)) for c in header])
                 yield buf.getvalue().encode()
                 buf.seek(0)

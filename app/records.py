@@ -13,12 +13,12 @@ from typing import Any, Protocol
 
 import pycountry
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.enums import Action, ValueKind
 from app.models import Change, Citation, Country, Document, Estimate, Metric, Sector, Source
-from app.models.estimates import scope_key
+from app.models.estimates import estimate_country, scope_key
 from app.schemas.seed import (
     CitationIn,
     CitationWrite,
@@ -362,7 +362,18 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
         est.citations = sorted(new, key=lambda c: c.id)
         return changed
 
-    return _save(session, actor, Estimate, record, values, estimate_record, "estimate", links)
+    saved = _save(session, actor, Estimate, record, values, estimate_record, "estimate", links)
+    session.flush()
+    session.execute(
+        update(estimate_country)
+        .where(estimate_country.c.estimate_id == record.id)
+        .values(
+            metric_id=record.metric,
+            period_start=record.period.start,
+            period_end=record.period.end,
+        )
+    )
+    return saved
 
 
 def new_citation_id(session: Session, estimate_id: str, document_id: str) -> str:

@@ -305,7 +305,7 @@ def estimates(
             value_text=vtext,
             period_start=start,
             period_end=end,
-            period_days=(end - start).days,
+            period_days=(end - start).days if start and end else None,
             period_precision=precision,
             period_text=ptext,
             worldwide=worldwide,
@@ -317,7 +317,16 @@ def estimates(
             superseded_by_id=None,
             version=1,
         )
-        crow = [dict(estimate_id=eid, country_code=c) for c in countries]
+        crow = [
+            dict(
+                estimate_id=eid,
+                country_code=c,
+                metric_id=metric,
+                period_start=start,
+                period_end=end,
+            )
+            for c in countries
+        ]
         srow = [dict(estimate_id=eid, sector_id=s) for s in sectors]
         cites = [
             dict(

@@ -43,7 +43,7 @@ def bounded(filters: Any, longest_days: int) -> Any:
         Estimate.period_start >= filters.period_from - timedelta(days=longest_days)
     )
     key = eq.SORT_KEYS[sc.EstimateSort.period_start]
-    return eq.with_shape(keyset_queries(stmt, key, DEFAULT_LIMIT, None)[0])
+    return eq.list_columns(keyset_queries(stmt, key, DEFAULT_LIMIT, None)[0])
 
 
 # PostgreSQL's planner prefers ix_estimate_period_start_id (it yields ORDER BY period_start, id

@@ -34,14 +34,12 @@ class Scenario:
         """The main SELECT the app runs for this request (app.queries builds it): the first
         of its keyset queries, with the filters prepared against this database."""
         if self.estimate_id is not None:
-            return eq.with_shape(select(Estimate).where(Estimate.id == self.estimate_id))
+            return eq.list_columns(select(Estimate).where(Estimate.id == self.estimate_id))
         assert self.filters is not None
-        key = eq.SORT_KEYS[self.sort]
-        cursor = key.encode(*self.cursor_after) if self.cursor_after else None
         with Session(engine) as session:
-            filters = eq.prepare(session, self.filters)
-        first = keyset_queries(eq.filtered(filters), key, DEFAULT_LIMIT, cursor)[0]
-        return eq.with_shape(first)
+            stmt, key = eq.ordered(eq.prepare(session, self.filters), self.sort)
+        cursor = key.encode(*self.cursor_after) if self.cursor_after else None
+        return eq.list_columns(keyset_queries(stmt, key, DEFAULT_LIMIT, cursor)[0])
 
 
 def period(frm: str | None, to: str | None) -> dict[str, Any]:

@@ -6,6 +6,12 @@ reached the run fails; set TEST_POSTGRES=0 to run on SQLite only.
 """
 
 import os
+
+# In-process tests read through a session that is rolled back, never committed: the
+# response cache (keyed on committed changes) cannot see their writes, so it is off here.
+# Live servers (live_server below) run with it, as in production.
+os.environ["RESPONSE_CACHE_MB"] = "0"
+
 import socket
 import subprocess
 import sys
@@ -20,12 +26,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.default import CACHE_MISS
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app import migrate, seed
+from app import auth, migrate, seed
 from app.config import ROOT
 from app.db import get_session, get_write_session, make_engine, normalise_url
+from app.enums import Role
 from app.main import create_app
 
 SEED_DIR = ROOT / "seed_data"
@@ -96,15 +104,27 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def seed_database(url: str, editor: str | None = None) -> str | None:
+    """Migrate the empty database `url` and load the seed data; with `editor`, also create
+    an editor's API key of that name and return it."""
+    migrate.upgrade(url)
+    eng = make_engine(url)
+    try:
+        with Session(eng) as session:
+            seed.load(session, SEED_DIR)
+            key = auth.create_key(session, editor, Role.editor) if editor else None
+            session.commit()
+    finally:
+        eng.dispose()
+    return key
+
+
 @pytest.fixture(scope="session")
 def engine(backend: str, new_database) -> Iterator[Engine]:
     """A migrated database holding the seed data, shared by the tests of one backend."""
     url = new_database(backend)
-    migrate.upgrade(url)
+    seed_database(url)
     eng = make_engine(url)
-    with Session(eng) as session:
-        seed.load(session, SEED_DIR)
-        session.commit()
     yield eng
     eng.dispose()
 
@@ -141,9 +161,11 @@ class StatementCounter:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.statements: list[str] = []
+        self.compiled_anew = 0  # statements SQLAlchemy had to compile (not in its cache)
 
     def _hook(self, conn, cursor, statement, parameters, context, executemany) -> None:
         self.statements.append(statement)
+        self.compiled_anew += context.cache_hit is CACHE_MISS
 
     def __enter__(self) -> "StatementCounter":
         event.listen(self.connection, "before_cursor_execute", self._hook)
@@ -168,7 +190,7 @@ def free_port() -> int:
 def live_server(database_url: str) -> Iterator[str]:
     """`dprk-labor serve` in a subprocess on a free loopback port; yields its base URL."""
     port = free_port()
-    env = os.environ | {"DATABASE_URL": database_url}
+    env = os.environ | {"DATABASE_URL": database_url, "RESPONSE_CACHE_MB": "64"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
         env=env,
@@ -235,7 +257,15 @@ def add_estimate(
         row.setdefault("period_days", (end - start).days)
     session.execute(insert(Estimate).values(**row))
     for code in countries:
-        session.execute(insert(estimate_country).values(estimate_id=id, country_code=code))
+        session.execute(
+            insert(estimate_country).values(
+                estimate_id=id,
+                country_code=code,
+                metric_id=row["metric_id"],
+                period_start=start,
+                period_end=end,
+            )
+        )
     if quote is not None:
         session.execute(
             insert(Citation).values(

@@ -45,17 +45,11 @@ def _table_rows(engine) -> dict[str, list[tuple]]:
 
 
 def test_stepping_down_and_up_keeps_every_row(backend, new_database):
-    from sqlalchemy.orm import Session
-
-    from app import seed
-    from tests.conftest import SEED_DIR
+    from tests.conftest import seed_database
 
     url = new_database(backend)
-    migrate.upgrade(url)
+    seed_database(url)
     engine = make_engine(url)
-    with Session(engine) as s:
-        seed.load(s, SEED_DIR)
-        s.commit()
     before = _table_rows(engine)
     script = ScriptDirectory.from_config(migrate.alembic_config())
     previous = script.get_revision(script.get_current_head()).down_revision

@@ -2,7 +2,8 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import Response
 
 from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep
@@ -18,7 +19,7 @@ from app.filters import (
     parse_country,
     parse_period_bound,
 )
-from app.http import with_etag
+from app.http import json_response
 from app.pagination import Page
 from app.queries import estimates as queries
 from app.schemas.read import EstimateDetail, EstimateSummary
@@ -157,7 +158,7 @@ EstimateId = Annotated[
     response_model=Page[EstimateSummary],
     responses=problem_responses(400) | EXPORT_RESPONSES,
 )
-def list_estimates(
+async def list_estimates(
     request: Request,
     session: SessionDep,
     filters: Annotated[EstimateFilters, Depends(estimate_filters)],
@@ -185,11 +186,11 @@ def list_estimates(
             "estimates",
             EstimateSummary,
             lambda p: queries.list_estimates(session, filters, sort, p, url),
-            extra=lambda items: queries.citation_cells(session, [i.id for i in items]),
+            extra=lambda items: queries.citation_cells(session, [i["id"] for i in items]),
             extra_columns=["citations"],
             on_close=session.close,
         )
-    return queries.list_estimates(session, filters, sort, page, url)
+    return json_response(queries.list_estimates(session, filters, sort, page, url))
 
 
 @router.get(
@@ -198,10 +199,8 @@ def list_estimates(
     response_model=EstimateDetail,
     responses=problem_responses(400, 404),
 )
-def get_estimate(
-    session: SessionDep, estimate_id: EstimateId, response: Response
-) -> EstimateDetail:
+async def get_estimate(session: SessionDep, estimate_id: EstimateId) -> Response:
     """The estimate, its claimant and origin document, and every citation with its quote.
 
     The `ETag` header is what a PATCH or DELETE must send back in `If-Match`."""
-    return with_etag(response, queries.get_estimate(session, estimate_id))
+    return json_response(queries.get_estimate(session, estimate_id))

@@ -42,7 +42,7 @@ class Resource:
     name: str
     model: Any
     record_model: type[BaseModel]
-    read: Callable[[Session, str], BaseModel]
+    read: Callable[[Session, str], Any]  # the representation GET returns
     record_of: Callable[[Any], BaseModel]
     save: Callable[[Session, Any, str, str], object]  # (session, record, actor, id)
 
@@ -72,7 +72,7 @@ def _commit(session: Session) -> None:
     session.expire_all()
 
 
-def _respond(response: Response, body: BaseModel, code: int, location: str | None = None) -> Any:
+def _respond(response: Response, body: Any, code: int, location: str | None = None) -> Any:
     response.status_code = code
     if location:
         response.headers["Location"] = location

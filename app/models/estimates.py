@@ -32,12 +32,29 @@ def scope_key(worldwide: bool, countries: list[str]) -> str:
     return WORLDWIDE if worldwide else ",".join(sorted(set(countries)))
 
 
+# The estimate's metric and period are copied here (records.save_estimate keeps them) so
+# that a query for one country walks that country's own entries in period order instead
+# of every estimate of the metric: a rare country costs what its rows cost.
 estimate_country = Table(
     "estimate_country",
     Base.metadata,
     Column("estimate_id", ForeignKey("estimate.id", ondelete="CASCADE"), primary_key=True),
     Column("country_code", ForeignKey("country.code"), primary_key=True),
+    Column("metric_id", String(60)),
+    Column("period_start", Date),
+    Column("period_end", Date),
     Index("ix_estimate_country_country_code_estimate_id", "country_code", "estimate_id"),
+    Index(
+        "ix_estimate_country_metric_period",
+        "country_code",
+        "metric_id",
+        "period_start",
+        "estimate_id",
+        "period_end",
+    ),
+    Index(
+        "ix_estimate_country_period", "country_code", "period_start", "estimate_id", "period_end"
+    ),
 )
 
 estimate_sector = Table(

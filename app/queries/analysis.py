@@ -11,7 +11,7 @@ from starlette.datastructures import URL
 from app.enums import ValueKind
 from app.errors import BadParameter
 from app.filters import EstimateFilters
-from app.models import Estimate, Metric
+from app.models import Estimate
 from app.models.estimates import scope_key
 from app.pagination import Page, PageParams, SortKey
 from app.queries import estimates as eq
@@ -79,7 +79,7 @@ def series(session: Session, f: EstimateFilters, params: PageParams, url: URL) -
 
 
 def _series_shape(stmt: Any) -> Any:
-    return stmt.add_columns(eq.citation_count).options(*eq.claimant_loaded())
+    return stmt.add_columns(eq.citation_count()).options(*eq.claimant_loaded())
 
 
 A = aliased(Estimate, name="a")
@@ -113,14 +113,13 @@ def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL
         session, stmt, PAIR_KEY, params, url, value_of=lambda row: (row[0], row[1])
     )
     found = eq.details(session, [i for pair in rows for i in pair])
-    metrics = {m.id: m for m in session.scalars(select(Metric))}
     data = []
     for a_id, b_id in rows:
         a, b = found[a_id], found[b_id]
         data.append(
             read.Conflict(
-                metric=read.MetricRef.model_validate(metrics[a.metric.id]),
-                scope=a.scope,
+                metric=a["metric"],
+                scope=a["scope"],
                 a=a,
                 b=b,
             )

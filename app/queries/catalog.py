@@ -1,5 +1,6 @@
 """SQL for the directory resources: countries, sources, documents, metrics, sectors."""
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,9 +31,10 @@ METRIC_KEY = SortKey("id", Metric.id, Metric.id)
 SECTOR_KEY = SortKey("id", Sector.id, Sector.id)
 
 
-def _count_where(column: Any, equals: Any) -> Any:
-    """A correlated COUNT(*) of rows whose `column` equals `equals`."""
-    return select(func.count()).where(column == equals).scalar_subquery()
+def _count_where(column: Any, equals: Any) -> Callable[[], Any]:
+    """A correlated COUNT(*) of rows whose `column` equals `equals`, built afresh for each
+    statement (see queries.estimates.citation_count: a shared one defeats the SQL cache)."""
+    return lambda: select(func.count()).where(column == equals).scalar_subquery()
 
 
 _country_estimates = _count_where(estimate_country.c.country_code, Country.code)
@@ -57,16 +59,17 @@ def list_countries(
     session: Session, has_estimates: bool | None, params: PageParams, url: URL
 ) -> Page[read.Country]:
     """Countries in code order with how many estimates name each."""
-    stmt = select(Country, _country_estimates)
+    count = _country_estimates()
+    stmt = select(Country, count)
     if has_estimates is not None:
-        stmt = stmt.where((_country_estimates > 0) == has_estimates)
+        stmt = stmt.where((count > 0) == has_estimates)
     rows, meta = fetch_page(session, stmt, COUNTRY_KEY, params, url)
     return Page(data=[_country(c, n) for c, n in rows], meta=meta)
 
 
 def get_country(session: Session, code: str) -> read.Country:
     """One country by alpha-2 code."""
-    row = session.execute(select(Country, _country_estimates).where(Country.code == code)).first()
+    row = session.execute(select(Country, _country_estimates()).where(Country.code == code)).first()
     if row is None:
         raise NotFound(f"no country with code {code!r}")
     return _country(*row)
@@ -87,14 +90,14 @@ def _source(s: Source, n_est: int, n_doc: int) -> dict[str, Any]:
 
 def list_sources(session: Session, params: PageParams, url: URL) -> Page[read.Source]:
     """Sources in id order with their estimate and document counts."""
-    stmt = select(Source, _source_estimates, _source_documents)
+    stmt = select(Source, _source_estimates(), _source_documents())
     rows, meta = fetch_page(session, stmt, SOURCE_KEY, params, url)
     return Page(data=[read.Source(**_source(*r)) for r in rows], meta=meta)
 
 
 def get_source(session: Session, source_id: str) -> read.SourceDetail:
     """One source with the documents it published."""
-    stmt = select(Source, _source_estimates, _source_documents).where(Source.id == source_id)
+    stmt = select(Source, _source_estimates(), _source_documents()).where(Source.id == source_id)
     row = session.execute(stmt).first()
     if row is None:
         raise NotFound(f"no source with id {source_id!r}")
@@ -109,8 +112,8 @@ def get_source(session: Session, source_id: str) -> read.SourceDetail:
 def _document_row() -> Any:
     return select(
         Document,
-        _document_estimates,
-        _document_citations,
+        _document_estimates(),
+        _document_citations(),
         Document.full_text.is_not(None).label("has_full_text"),
     ).options(joinedload(Document.publisher))
 

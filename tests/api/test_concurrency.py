@@ -3,12 +3,8 @@
 import threading
 
 import httpx
-from sqlalchemy.orm import Session
 
-from app import auth, migrate, seed
-from app.db import make_engine
-from app.enums import Role
-from tests.conftest import SEED_DIR, live_server
+from tests.conftest import live_server, seed_database
 
 WRITERS = 12
 TARGET = "panel-2024-workers-abroad-2023"
@@ -16,13 +12,7 @@ TARGET = "panel-2024-workers-abroad-2023"
 
 def test_concurrent_patches_with_one_etag_let_exactly_one_win(backend, new_database):
     url = new_database(backend)
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as s:
-        seed.load(s, SEED_DIR)
-        key = auth.create_key(s, "racer", Role.editor)
-        s.commit()
-    engine.dispose()
+    key = seed_database(url, editor="racer")
 
     with live_server(url) as base:
         etag = httpx.get(f"{base}/v1/estimates/{TARGET}").headers["etag"]

@@ -327,3 +327,28 @@ def test_non_utf8_body_is_400_naming_the_body(client, keys):
         headers=bearer(keys["editor"]) | {"Content-Type": "application/json"},
     )
     assert_problem(r, 400, "body")
+
+
+def test_an_edited_period_and_metric_move_the_estimate_in_country_lists(client, keys):
+    """A country's list is read off copies of each estimate's metric and period (its
+    index); an edit must move them along."""
+    create_all(client, keys["editor"])
+    url = "/v1/estimates/test-ministry-2021-departures"
+
+    def listed(query: str) -> bool:
+        r = client.get(f"/v1/estimates?country=RU&{query}")
+        assert r.status_code == 200, r.text
+        return "test-ministry-2021-departures" in [e["id"] for e in r.json()["data"]]
+
+    assert listed("metric=workers_repatriated&period_from=2021-06&period_to=2021-06")
+    patch = {
+        "metric": "workers_dispatched",
+        "period": {"start": "2023-01-01", "end": "2023-12-31", "precision": "year", "text": "2023"},
+    }
+    etag = client.get(url).headers["etag"]
+    r = client.patch(url, json=patch, headers=bearer(keys["editor"]) | {"If-Match": etag})
+    assert r.status_code == 200, r.text
+    assert not listed("metric=workers_repatriated&period_from=2021-06&period_to=2021-06")
+    assert not listed("metric=workers_dispatched&period_from=2021-06&period_to=2021-06")
+    assert listed("metric=workers_dispatched&period_from=2023-06&period_to=2023-06")
+    assert listed("period_from=2023-06&period_to=2023-06")

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     max_body_bytes: int = Field(1_048_576, description="larger request bodies get a 413")
     cache_max_age: int = Field(60, description="seconds clients and proxies may reuse a read")
+    response_cache_mb: int = Field(
+        64,
+        description="memory for rendered JSON reads, kept until the data changes; 0: none",
+    )
     cors_origins: str = Field(
         "*", description="origins allowed to read from a browser: `*` or a comma-separated list"
     )

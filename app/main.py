@@ -7,7 +7,9 @@ from fastapi.routing import APIRoute
 from app import docs
 from app.api import analysis, catalog, changes, estimates, health, writes
 from app.api.deps import strict_query
+from app.cache import ResponseCache
 from app.config import get_settings
+from app.db import get_engine
 from app.errors import install_error_handlers
 from app.exports import FormatSuffix
 from app.http import BodySizeLimit, HttpCache
@@ -47,6 +49,9 @@ def create_app() -> FastAPI:
     settings = get_settings()
     # Added innermost first: CORS sees every request first, then the format suffix.
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        ResponseCache, engine=get_engine, max_bytes=settings.response_cache_mb * 1024 * 1024
+    )
     app.add_middleware(HttpCache, max_age=settings.cache_max_age)
     app.add_middleware(FormatSuffix)
     app.add_middleware(

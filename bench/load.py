@@ -85,10 +85,11 @@ class Server:
             self.proc.kill()
 
 
-def api_server(database_url: str) -> Server:
+def api_server(database_url: str, cache_mb: int) -> Server:
     port = free_port()
     argv = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
-    return Server(argv, {"DATABASE_URL": database_url}, port)
+    env = {"DATABASE_URL": database_url, "RESPONSE_CACHE_MB": str(cache_mb)}
+    return Server(argv, env, port)
 
 
 def bare_server(body_file: Path) -> Server:
@@ -162,31 +163,38 @@ def export(server: Server, path: str, max_seconds: float) -> dict[str, Any]:
 def bench_backend(
     name: str, url: str, duration: int, budget: float, export_s: float
 ) -> dict[str, Any]:
+    """Every scenario twice: `http`, with the response cache off (each request builds its
+    answer: SQL, rows, JSON), and `http_cached`, with it on (the same URL again and again,
+    the data unchanged: the stored answer, after a check of the data version)."""
     print(f"== {name}: {url}", flush=True)
     db = dbtime.run(url, do_explain=False, budget_s=budget, filters=False)
     f = db["facts"]
-    server = api_server(url)
-    results: dict[str, Any] = {"db": db, "http": {}, "idle_rss_mb": server.hwm_mb()}
-    try:
-        for s in sc.scenarios(f["rare"], f["an_id"], f["deep"]):
-            if s.kind == "csv":
-                results["http"][s.name] = export(server, s.path, export_s)
-                print(f"  {s.name}: {results['http'][s.name]}", flush=True)
-                continue
-            probe = httpx.get(server.base + s.path, timeout=60)
-            if probe.status_code != 200:
-                results["http"][s.name] = {"available": False, "status": probe.status_code}
-                print(f"  {s.name}: not available ({probe.status_code})", flush=True)
-                continue
-            if s.name.startswith("card"):
-                (OUT / f"card_body_{name}.json").write_bytes(probe.content)
-            r = wrk(server.base + s.path, duration)
-            r |= {"available": True, "body_bytes": len(probe.content), "path": s.path}
-            r["rss_peak_mb"] = server.hwm_mb()
-            results["http"][s.name] = r
-            print(f"  {s.name}: {r}", flush=True)
-    finally:
-        server.stop()
+    results: dict[str, Any] = {"db": db}
+    for runs, cache_mb in (("http", 0), ("http_cached", 64)):
+        server = api_server(url, cache_mb)
+        results[runs] = {}
+        results.setdefault("idle_rss_mb", server.hwm_mb())
+        try:
+            for s in sc.scenarios(f["rare"], f["an_id"], f["deep"]):
+                if s.kind == "csv":
+                    if not cache_mb:  # exports stream; they are never cached
+                        results[runs][s.name] = export(server, s.path, export_s)
+                        print(f"  {s.name}: {results[runs][s.name]}", flush=True)
+                    continue
+                probe = httpx.get(server.base + s.path, timeout=60)
+                if probe.status_code != 200:
+                    results[runs][s.name] = {"available": False, "status": probe.status_code}
+                    print(f"  {s.name}: not available ({probe.status_code})", flush=True)
+                    continue
+                if s.name.startswith("card"):
+                    (OUT / f"card_body_{name}.json").write_bytes(probe.content)
+                r = wrk(server.base + s.path, duration)
+                r |= {"available": True, "body_bytes": len(probe.content), "path": s.path}
+                r["rss_peak_mb"] = server.hwm_mb()
+                results[runs][s.name] = r
+                print(f"  {runs} {s.name}: {r}", flush=True)
+        finally:
+            server.stop()
     return results
 
 

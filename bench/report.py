@@ -18,30 +18,34 @@ def load_table(res: dict[str, Any]) -> list[str]:
         f"**{limit:,.0f} req/s**, p50 {res['http_limit']['p50_ms']} ms, "
         f"p99 {res['http_limit']['p99_ms']} ms",
         "",
-        "| backend | scenario | req/s | % of HTTP limit | p50 ms | p99 ms | peak RSS MB "
+        "| backend | cache | scenario | req/s | % of HTTP limit | p50 ms | p99 ms | peak RSS MB "
         "| database time ms (median) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for backend in ("sqlite", "postgresql"):
+    runs_of = [(b, r) for b in ("sqlite", "postgresql") for r in ("http", "http_cached")]
+    for backend, runs in runs_of:
         b = res.get(backend)
-        if not b:
+        if not b or runs not in b:
             continue
-        for name, h in b["http"].items():
+        cache = "on" if runs == "http_cached" else "off"
+        for name, h in b[runs].items():
             db = b["db"]["scenarios"].get(name)
             dbt = f"{db['median_ms']:.3f}" if db else "n/a"
             if not h.get("available"):
                 lines.append(
-                    f"| {backend} | {name} | not available yet (HTTP {h.get('status')}) | | | | | |"
+                    f"| {backend} | {cache} | {name} | not available (HTTP {h.get('status')}) "
+                    "| | | | | |"
                 )
             elif "rows_per_s" in h:
                 lines.append(
-                    f"| {backend} | {name} | {h['rows_per_s']:,.0f} lines/s "
+                    f"| {backend} | {cache} | {name} | {h['rows_per_s']:,.0f} lines/s "
                     f"({h['rows']:,} lines in {h['seconds']:.1f} s) | | | | "
                     f"{h['rss_before_mb']:.0f} → {h['rss_peak_mb']:.0f} | {dbt} |"
                 )
             else:
                 lines.append(
-                    f"| {backend} | {name} | {h['rps']:,.1f} | {100 * h['rps'] / limit:.2f}% "
+                    f"| {backend} | {cache} | {name} | {h['rps']:,.1f} "
+                    f"| {100 * h['rps'] / limit:.2f}% "
                     f"| {h['p50_ms']:.1f} | {h['p99_ms']:.1f} | {h['rss_peak_mb']:.0f} | {dbt} |"
                 )
     return lines

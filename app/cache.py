@@ -1,0 +1,143 @@
+"""Rendered JSON reads, kept until the data changes.
+
+The API is read far more than it is written (figures are edited by hand), and a page of
+estimates costs milliseconds of SQL and Python to build, so each JSON answer of `/v1/` is
+kept (in memory, least recently used first out, RESPONSE_CACHE_MB in all) together with
+the database's *data version* at the time it was built. A request whose version still
+matches gets the stored bytes; any committed change, by this process or any other (the
+API, `dprk-labor load`, a SQL shell), changes the version, and every stored answer is
+then rebuilt on its next request. Nothing is served stale.
+
+The data version is read before the answer is built, so an answer never outlives a change
+that it may not include:
+- SQLite: `PRAGMA data_version` on a connection of its own, which changes whenever
+  another connection commits;
+- PostgreSQL: the WAL insert position (`pg_current_wal_insert_lsn()`), which moves with
+  every commit. It also moves on writes that do not touch this data (other databases of
+  the cluster, vacuum): those only cost a rebuild.
+"""
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from cachetools import LRUCache
+from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("app")
+
+_VERSION_SQL = {
+    "sqlite": "PRAGMA data_version",
+    "postgresql": "SELECT pg_current_wal_insert_lsn()",
+}
+# An entry's bookkeeping beyond its body, counted against the size limit.
+_OVERHEAD = 512
+_MAX_ENTRY = 4 * 1024 * 1024
+
+
+class DataVersion:
+    """The database's data version, read on a connection of its own (the event loop's)."""
+
+    def __init__(self, engine: Callable[[], Engine]) -> None:
+        self.engine = engine
+        self.conn: Any = None
+        self.sql: str | None = None
+
+    def __call__(self) -> object | None:
+        """The current version, or None when it cannot be read (then nothing is cached)."""
+        try:
+            if self.conn is None:
+                engine = self.engine()
+                self.sql = _VERSION_SQL.get(engine.dialect.name)
+                if self.sql is None:
+                    return None
+                fairy = engine.raw_connection()
+                self.conn = fairy.dbapi_connection
+                fairy.detach()  # kept for good, outside the pool the requests share
+                if engine.dialect.name == "postgresql":
+                    self.conn.rollback()  # the pool's liveness check began a transaction
+                    self.conn.autocommit = True
+            cursor = self.conn.cursor()
+            try:
+                cursor.execute(self.sql)  # type: ignore[arg-type]
+                return cursor.fetchone()[0]
+            finally:
+                cursor.close()
+        except Exception:
+            log.warning("cannot read the data version; answering without the cache", exc_info=True)
+            self.close()
+            return None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(Exception):  # already broken
+                self.conn.close()
+            self.conn = None
+
+
+class ResponseCache:
+    """Serve a stored answer to a GET of `/v1/` while the data version is unchanged;
+    `X-Cache: hit` or `miss` says which it was."""
+
+    def __init__(self, app: ASGIApp, engine: Callable[[], Engine], max_bytes: int) -> None:
+        self.app = app
+        self.version = DataVersion(engine)
+        self.entries: LRUCache[tuple[Any, ...], tuple[object, Message, bytes]] = LRUCache(
+            maxsize=max(max_bytes, 1), getsizeof=lambda entry: len(entry[2]) + _OVERHEAD
+        )
+        self.enabled = max_bytes > 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            not self.enabled
+            or scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not scope["path"].startswith("/v1/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        version = self.version()
+        if version is None or b"authorization" in headers:
+            await self.app(scope, receive, send)
+            return
+        # Everything the answer depends on: `next` links carry the scheme and host.
+        key = (
+            scope.get("scheme"),
+            headers.get(b"host"),
+            scope["path"],
+            scope["query_string"],
+            headers.get(b"accept"),
+        )
+        hit = self.entries.get(key)
+        if hit is not None and hit[0] == version:
+            await send(dict(hit[1], headers=[*hit[1]["headers"], (b"x-cache", b"hit")]))
+            await send({"type": "http.response.body", "body": hit[2]})
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+        size = 0
+
+        async def keep(message: Message) -> None:
+            nonlocal start, size
+            if message["type"] == "http.response.start":
+                response_headers = dict(message.get("headers", []))
+                if (
+                    message["status"] == 200
+                    and response_headers.get(b"content-type") == b"application/json"
+                    and b"set-cookie" not in response_headers
+                ):
+                    start = dict(message, headers=list(message.get("headers", [])))
+                    message = dict(message, headers=[*start["headers"], (b"x-cache", b"miss")])
+            elif start is not None and message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                if size > _MAX_ENTRY:
+                    start = None
+                elif not message.get("more_body", False):
+                    self.entries[key] = (version, start, b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, keep)

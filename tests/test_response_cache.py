@@ -1,0 +1,60 @@
+"""The response cache against a live server: answers are reused only while the data is
+unchanged, whoever changes it (the API, or any other connection)."""
+
+import httpx
+from sqlalchemy import text
+
+from app.db import make_engine
+from tests.conftest import live_server, seed_database
+
+ESTIMATE = "/v1/estimates/panel-2024-workers-abroad-2023"
+
+
+def test_answers_are_reused_until_the_data_changes(backend, new_database):
+    url = new_database(backend)
+    key = seed_database(url, editor="ed")
+    engine = make_engine(url)
+
+    with live_server(url) as base, httpx.Client(base_url=base) as c:
+        first = c.get(ESTIMATE)
+        again = c.get(ESTIMATE)
+        assert (first.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
+        assert again.content == first.content
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.headers["content-type"] == "application/json"
+        assert c.get(ESTIMATE, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+
+        # A change committed outside the API (another process, a SQL shell) is seen at once.
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE estimate SET notes = 'edited in SQL' WHERE id = :id"),
+                {"id": ESTIMATE.rsplit("/", 1)[1]},
+            )
+        after_sql = c.get(ESTIMATE)
+        assert after_sql.headers["x-cache"] == "miss"
+        assert after_sql.json()["notes"] == "edited in SQL"
+
+        # So is one made through the API, in lists as well as in the item.
+        card = "/v1/estimates?metric=workers_abroad&limit=500"
+        assert c.get(card).status_code == 200
+        assert c.get(card).headers["x-cache"] == "hit"
+        r = c.patch(
+            ESTIMATE,
+            json={"notes": "edited through the API"},
+            headers={"Authorization": f"Bearer {key}", "If-Match": after_sql.headers["etag"]},
+        )
+        assert r.status_code == 200, r.text
+        assert c.get(ESTIMATE).json()["notes"] == "edited through the API"
+        listed = {e["id"]: e for e in c.get(card).json()["data"]}
+        assert listed["panel-2024-workers-abroad-2023"]["notes"] == "edited through the API"
+
+        # `next` links name the host asked for, so the host is part of what is kept.
+        page = "/v1/estimates?limit=1"
+        for host in ("a.example", "b.example", "a.example"):
+            got = c.get(page, headers={"Host": host}).json()["meta"]["next"]
+            assert got.startswith(f"http://{host}/v1/estimates?"), got
+
+        # Errors and exports are never kept.
+        assert "x-cache" not in c.get("/v1/estimates?limit=0").headers
+        assert "x-cache" not in c.get("/v1/estimates.csv?metric=workers_abroad").headers
+    engine.dispose()

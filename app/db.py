@@ -73,7 +73,9 @@ def get_engine() -> Engine:
 
 async def get_session() -> AsyncIterator[Session]:
     """One session per request; reads only, so nothing is committed here. `async` only so
-    that opening it costs no worker-thread hop (it connects on first use)."""
+    that opening it costs no worker-thread hop (it connects on first use); the routes that
+    query are plain `def`, run in a worker thread, so that a slow query never holds up the
+    event loop (nor the answers app.cache serves from it)."""
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
 

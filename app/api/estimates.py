@@ -158,7 +158,7 @@ EstimateId = Annotated[
     response_model=Page[EstimateSummary],
     responses=problem_responses(400) | EXPORT_RESPONSES,
 )
-async def list_estimates(
+def list_estimates(
     request: Request,
     session: SessionDep,
     filters: Annotated[EstimateFilters, Depends(estimate_filters)],
@@ -199,7 +199,7 @@ async def list_estimates(
     response_model=EstimateDetail,
     responses=problem_responses(400, 404),
 )
-async def get_estimate(session: SessionDep, estimate_id: EstimateId) -> Response:
+def get_estimate(session: SessionDep, estimate_id: EstimateId) -> Response:
     """The estimate, its claimant and origin document, and every citation with its quote.
 
     The `ETag` header is what a PATCH or DELETE must send back in `If-Match`."""

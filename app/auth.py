@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import WriteSessionDep
+from app.db import SessionDep
 from app.enums import Role
 from app.errors import AppError
 from app.models import ApiKey
@@ -93,8 +93,10 @@ def authenticate(session: Session, token: str) -> ApiKey:
 
 
 def _require(role: Role):  # type: ignore[no-untyped-def]
+    # Reads the key in a session of its own: through the write session it would begin the
+    # write transaction (SQLite's write lock) in this dependency's thread, not the route's.
     def dependency(
-        session: WriteSessionDep,
+        session: SessionDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> ApiKey:
         if credentials is None or credentials.scheme.lower() != "bearer":

@@ -1,6 +1,6 @@
 """Engine, sessions and the `SessionDep` dependency."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,10 +80,20 @@ async def get_session() -> AsyncIterator[Session]:
         yield session
 
 
-def get_write_session() -> Iterator[Session]:
-    """A session for one write request; the route commits once, on success."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        session.connection(execution_options={WRITE_OPTION: True})
+@lru_cache
+def _write_engine() -> Engine:
+    # The same engine and pool; its transactions begin with SQLite's write lock.
+    return get_engine().execution_options(**{WRITE_OPTION: True})
+
+
+async def get_write_session() -> AsyncIterator[Session]:
+    """A session for one write request; the route commits once, on success.
+
+    Its transaction (and on SQLite the write lock) begins at the route's first statement,
+    in the route's own worker thread: taken here, in a thread of its own, the lock was
+    held while the route waited for a thread, and once every worker thread held a writer
+    waiting for the lock, none was left to release it."""
+    with Session(_write_engine(), expire_on_commit=False) as session:
         yield session
 
 

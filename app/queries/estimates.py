@@ -22,7 +22,7 @@ from app.models import (
     estimate_sector,
 )
 from app.pagination import Page, PageParams, SortKey
-from app.queries.common import fetch_page, require_ids
+from app.queries.common import contains_text, fetch_page, require_ids
 
 _E = Estimate.__table__.c
 _C = Citation.__table__.c
@@ -152,12 +152,9 @@ def filtered(f: EstimateFilters) -> Select[Any]:
     if f.q:
         stmt = stmt.where(
             or_(
-                Estimate.notes.icontains(f.q, autoescape=True),
-                Estimate.value_text.icontains(f.q, autoescape=True),
-                exists().where(
-                    _C.estimate_id == _E.id,
-                    _C.quote.icontains(f.q, autoescape=True),
-                ),
+                contains_text(Estimate.notes, f.q),
+                contains_text(Estimate.value_text, f.q),
+                exists().where(_C.estimate_id == _E.id, contains_text(_C.quote, f.q)),
             )
         )
     return stmt

@@ -123,7 +123,24 @@ def test_q_searches_quotes_case_insensitively(client):
     items = client.get("/v1/estimates?q=hunchun").json()["data"]
     assert items
     assert any("Hunchun" in (i["scope"]["place"] or "") for i in items)
-    assert client.get("/v1/estimates?q=%25").status_code == 200
+
+
+def _text_of(client, item) -> str:
+    detail = client.get(f"/v1/estimates/{item['id']}").json()
+    quotes = " ".join(c["quote"] for c in detail["citations"])
+    return f"{detail['notes'] or ''} {detail['value']['text']} {quotes}"
+
+
+@pytest.mark.parametrize("q", ["%", "_", "/", "%_"])
+def test_q_wildcards_match_themselves(client, q):
+    r = client.get("/v1/estimates", params={"q": q, "limit": 500})
+    assert r.status_code == 200, r.text
+    texts = [_text_of(client, i) for i in r.json()["data"]]
+    assert all(q in t for t in texts)
+    everything = client.get("/v1/estimates", params={"limit": 500}).json()["data"]
+    assert len(texts) < len(everything)
+    if q == "%":
+        assert texts  # the seed quotes percentages
 
 
 def test_sector_claimant_and_document_filters(client):

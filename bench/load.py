@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
 
+from app.db import normalise_url
 from bench import dbtime
 from bench import scenarios as sc
 
@@ -195,7 +197,24 @@ def bench_backend(
                 print(f"  {runs} {s.name}: {r}", flush=True)
         finally:
             server.stop()
+            settle(url)
     return results
+
+
+def settle(url: str) -> None:
+    """End what a stopped server left running in PostgreSQL (queries wrk gave up on go on
+    after their client is gone), so that the next run starts on an idle database."""
+    if not url.startswith("postgresql"):
+        return
+    engine = create_engine(normalise_url(url))
+    with engine.connect() as c:
+        c.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,8 @@
 """Running Alembic from code: upgrade, downgrade, and "is this database at head?"."""
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -40,3 +42,13 @@ def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None when it was never migrated."""
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def include_object(dialect: str) -> Callable[..., bool]:
+    """Alembic's filter for comparing models and a `dialect` database: leaves out indexes
+    that only the other database has (app.models.estimates.trigram_index)."""
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
+        return type_ != "index" or obj.info.get("dialect", dialect) == dialect
+
+    return include

@@ -5,6 +5,7 @@ from sqlalchemy import Connection
 
 from app.config import get_settings
 from app.db import make_engine
+from app.migrate import include_object
 from app.models import Base
 
 config = context.config
@@ -12,11 +13,13 @@ target_metadata = Base.metadata
 
 
 def run_migrations(connection: Connection) -> None:
+    dialect = connection.dialect.name
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=dialect == "sqlite",
         compare_type=True,
+        include_object=include_object(dialect),
     )
     with context.begin_transaction():
         context.run_migrations()

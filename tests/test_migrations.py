@@ -29,7 +29,8 @@ def test_upgrade_and_downgrade_round_trip(backend, new_database):
 
 def test_models_and_migrations_agree(engine):
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": migrate.include_object(conn.dialect.name)}
+        ctx = MigrationContext.configure(conn, opts=opts)
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == []
 

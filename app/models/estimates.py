@@ -27,6 +27,19 @@ from app.models.sources import Document, Source
 WORLDWIDE = "*"
 
 
+def trigram_index(name: str, column: str) -> Index:
+    """A PostgreSQL trigram index (pg_trgm) on a text column: `q=`'s case-insensitive
+    substring match reads it instead of every row. SQLite has none (migrations/env.py
+    leaves it out of SQLite's comparisons, by `info`)."""
+    return Index(
+        name,
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+        info={"dialect": "postgresql"},
+    ).ddl_if(dialect="postgresql")
+
+
 def scope_key(worldwide: bool, countries: list[str]) -> str:
     """The comparable form of a scope: `*`, or sorted alpha-2 codes joined by commas."""
     return WORLDWIDE if worldwide else ",".join(sorted(set(countries)))
@@ -91,6 +104,8 @@ class Estimate(Base):
         Index("ix_estimate_metric_days", "metric_id", "period_days"),
         Index("ix_estimate_period_start_id", "period_start", "id"),
         Index("ix_estimate_metric_scope_period", "metric_id", "scope_key", "period_start"),
+        trigram_index("ix_estimate_notes_trgm", "notes"),
+        trigram_index("ix_estimate_value_text_trgm", "value_text"),
         CheckConstraint(
             "(status = 'superseded') = (superseded_by_id IS NOT NULL)", name="superseded_by"
         ),
@@ -149,6 +164,7 @@ class Estimate(Base):
 
 class Citation(Base):
     __tablename__ = "citation"
+    __table_args__ = (trigram_index("ix_citation_quote_trgm", "quote"),)
 
     id: Mapped[str] = mapped_column(String(250), primary_key=True)
     estimate_id: Mapped[str] = mapped_column(

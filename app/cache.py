@@ -6,7 +6,8 @@ kept (in memory, least recently used first out, RESPONSE_CACHE_MB in all) togeth
 the database's *data version* at the time it was built. A request whose version still
 matches gets the stored bytes; any committed change, by this process or any other (the
 API, `dprk-labor load`, a SQL shell), changes the version, and every stored answer is
-then rebuilt on its next request. Nothing is served stale.
+then rebuilt on its next request. Nothing is served stale. Requests that arrive while an
+answer is being built wait for it instead of building it again.
 
 The data version is read before the answer is built, so an answer never outlives a change
 that it may not include:
@@ -17,6 +18,7 @@ that it may not include:
   the cluster, vacuum): those only cost a rebuild.
 """
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
@@ -25,6 +27,8 @@ from typing import Any
 from cachetools import LRUCache
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.exports import negotiated_format
 
 log = logging.getLogger("app")
 
@@ -88,6 +92,7 @@ class ResponseCache:
             maxsize=max(max_bytes, 1), getsizeof=lambda entry: len(entry[2]) + _OVERHEAD
         )
         self.enabled = max_bytes > 0
+        self.building: dict[tuple[Any, ...], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -103,16 +108,22 @@ class ResponseCache:
         if version is None or b"authorization" in headers:
             await self.app(scope, receive, send)
             return
-        # Everything the answer depends on: `next` links carry the scheme and host.
+        # Everything the answer depends on: `next` links carry the scheme and host; of
+        # Accept, only the format it asks for.
         key = (
             scope.get("scheme"),
             headers.get(b"host"),
             scope["path"],
             scope["query_string"],
-            headers.get(b"accept"),
+            negotiated_format(headers.get(b"accept", b"").decode("latin-1")),
         )
-        hit = self.entries.get(key)
-        if hit is not None and hit[0] == version:
+        hit = self._fresh(key, version)
+        if hit is None and key in self.building:
+            # The same answer is being built for another request: wait for it rather than
+            # build it again (after a change, a popular page gets many requests at once).
+            await self.building[key].wait()
+            hit = self._fresh(key, version)
+        if hit is not None:
             await send(dict(hit[1], headers=[*hit[1]["headers"], (b"x-cache", b"hit")]))
             await send({"type": "http.response.body", "body": hit[2]})
             return
@@ -140,4 +151,15 @@ class ResponseCache:
                     self.entries[key] = (version, start, b"".join(chunks))
             await send(message)
 
-        await self.app(scope, receive, keep)
+        leader = key not in self.building
+        if leader:
+            self.building[key] = asyncio.Event()
+        try:
+            await self.app(scope, receive, keep)
+        finally:
+            if leader:
+                self.building.pop(key).set()
+
+    def _fresh(self, key: tuple[Any, ...], version: object) -> tuple[object, Message, bytes] | None:
+        hit = self.entries.get(key)
+        return hit if hit is not None and hit[0] == version else None

@@ -59,7 +59,8 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _from_accept(accept: str) -> Format:
+def negotiated_format(accept: str) -> Format:
+    """The format an Accept header asks for (JSON when it names none of ours)."""
     choices = []
     for i, part in enumerate(accept.split(",")):
         media, *params = (p.strip() for p in part.split(";"))
@@ -87,7 +88,7 @@ async def output_format(
     ] = None,
 ) -> Format:
     """The format asked for, by parameter first, then by Accept."""
-    fmt = format or _from_accept(request.headers.get("accept", ""))
+    fmt = format or negotiated_format(request.headers.get("accept", ""))
     if fmt is not Format.json:
         for name in ("limit", "cursor", "count"):
             if name in request.query_params:

@@ -1,6 +1,8 @@
 """The response cache against a live server: answers are reused only while the data is
 unchanged, whoever changes it (the API, or any other connection)."""
 
+import threading
+
 import httpx
 from sqlalchemy import text
 
@@ -54,7 +56,38 @@ def test_answers_are_reused_until_the_data_changes(backend, new_database):
             got = c.get(page, headers={"Host": host}).json()["meta"]["next"]
             assert got.startswith(f"http://{host}/v1/estimates?"), got
 
+        # Of Accept, only the format counts: JSON answers are shared, CSV is never kept.
+        as_json = {"Host": "a.example", "Accept": "application/json"}
+        assert c.get(page, headers=as_json).headers["x-cache"] == "hit"
+        csv = c.get(
+            page.replace("limit=1", "metric=workers_abroad"), headers={"Accept": "text/csv"}
+        )
+        assert csv.headers["content-type"].startswith("text/csv")
+
         # Errors and exports are never kept.
         assert "x-cache" not in c.get("/v1/estimates?limit=0").headers
         assert "x-cache" not in c.get("/v1/estimates.csv?metric=workers_abroad").headers
     engine.dispose()
+
+
+def test_concurrent_requests_for_one_answer_build_it_once(backend, new_database):
+    url = new_database(backend)
+    seed_database(url)
+    with live_server(url) as base:
+        path = "/v1/estimates?q=workers&limit=500"
+        barrier = threading.Barrier(8)
+        seen: list[str] = []
+
+        def get() -> None:
+            with httpx.Client(base_url=base, timeout=60) as c:
+                barrier.wait()
+                r = c.get(path)
+                assert r.status_code == 200
+                seen.append(r.headers["x-cache"])
+
+        threads = [threading.Thread(target=get) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(seen) == ["hit"] * 7 + ["miss"], seen

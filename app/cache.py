@@ -13,9 +13,12 @@ The data version is read before the answer is built, so an answer never outlives
 that it may not include:
 - SQLite: `PRAGMA data_version` on a connection of its own, which changes whenever
   another connection commits;
-- PostgreSQL: the WAL insert position (`pg_current_wal_insert_lsn()`), which moves with
-  every commit. It also moves on writes that do not touch this data (other databases of
-  the cluster, vacuum): those only cost a rebuild.
+- PostgreSQL: the current snapshot (`pg_current_snapshot()`: the oldest transaction still
+  running, the next transaction id, and those in progress). Two equal snapshots see exactly
+  the same committed data, and any write that commits changes it. (Not the WAL position: a
+  commit is written to the WAL before it becomes visible, so an answer built in between
+  would have been kept under the new position without the change.) Writes elsewhere in the
+  cluster change it too: those only cost a rebuild.
 """
 
 import asyncio
@@ -34,7 +37,7 @@ log = logging.getLogger("app")
 
 _VERSION_SQL = {
     "sqlite": "PRAGMA data_version",
-    "postgresql": "SELECT pg_current_wal_insert_lsn()",
+    "postgresql": "SELECT pg_current_snapshot()::text",
 }
 # An entry's bookkeeping beyond its body, counted against the size limit.
 _OVERHEAD = 512

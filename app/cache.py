@@ -107,8 +107,8 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        version = self.version()
-        if version is None or b"authorization" in headers:
+        version = None if b"authorization" in headers else self.version()
+        if version is None:
             await self.app(scope, receive, send)
             return
         # Everything the answer depends on: `next` links carry the scheme and host; of

@@ -56,7 +56,6 @@ estimate_country = Table(
     Column("metric_id", String(60)),
     Column("period_start", Date),
     Column("period_end", Date),
-    Index("ix_estimate_country_country_code_estimate_id", "country_code", "estimate_id"),
     Index(
         "ix_estimate_country_metric_period",
         "country_code",

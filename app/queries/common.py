@@ -67,22 +67,21 @@ def contains_text(column: Any, text: str) -> Any:
     return _ContainsText(column, literal(f"%{escaped}%"))
 
 
-def _contains_sql(op: str, element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
+def _contains_sql(template: str, element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
     column, pattern = (compiler.process(c, **kw) for c in element.clauses)
-    return f"{column} {op} {pattern} ESCAPE '/'"
+    return template.format(column=column, pattern=pattern) + " ESCAPE '/'"
 
 
 @compiles(_ContainsText)
 def _contains_default(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
-    column, pattern = (compiler.process(c, **kw) for c in element.clauses)
-    return f"lower({column}) LIKE lower({pattern}) ESCAPE '/'"
+    return _contains_sql("lower({column}) LIKE lower({pattern})", element, compiler, **kw)
 
 
 @compiles(_ContainsText, "sqlite")
 def _contains_sqlite(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
-    return _contains_sql("LIKE", element, compiler, **kw)
+    return _contains_sql("{column} LIKE {pattern}", element, compiler, **kw)
 
 
 @compiles(_ContainsText, "postgresql")
 def _contains_postgresql(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
-    return _contains_sql("ILIKE", element, compiler, **kw)
+    return _contains_sql("{column} ILIKE {pattern}", element, compiler, **kw)

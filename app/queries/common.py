@@ -24,6 +24,13 @@ def require_ids(session: Session, column: Any, ids: Sequence[str], name: str, li
         raise BadParameter(name, f"unknown {name} {missing[0][:100]!r}; {listing} lists them")
 
 
+def plain_rows(session: Session, stmt: Any, params: dict[str, Any] | None = None) -> list[Any]:
+    """The rows of a statement that selects columns, no ORM objects, run on the session's
+    connection: past the ORM's result layer, which cost 0.4 ms of a 4 ms estimate list."""
+    session.flush()
+    return list(session.connection().execute(stmt, params).all())
+
+
 def fetch_page(
     session: Session,
     stmt: Select[Any],
@@ -32,11 +39,13 @@ def fetch_page(
     url: URL,
     shape: Callable[[Select[Any]], Select[Any]] = lambda s: s,
     value_of: Callable[[Any], tuple[Any, Any]] | None = None,
+    columns_only: bool = False,
 ) -> tuple[list[Any], PageMeta]:
     """One keyset page of `stmt` (rows as tuples) and its meta; the total only when asked.
 
     `value_of(row)` gives the (sort value, tiebreak) the next cursor starts after; by
-    default both are read off the row's first entity."""
+    default both are read off the row's first entity. `columns_only`: `shape` selects
+    columns, no ORM objects, so the rows can come through `plain_rows`."""
     total = None
     if params.count:
         total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
@@ -44,7 +53,8 @@ def fetch_page(
     for query in keyset_queries(stmt, key, params.limit, params.cursor):
         if len(rows) > params.limit:
             break
-        rows += session.execute(shape(query.limit(params.limit + 1 - len(rows)))).unique().all()
+        query = shape(query.limit(params.limit + 1 - len(rows)))
+        rows += plain_rows(session, query) if columns_only else session.execute(query).all()
 
     def first_entity(row: Any) -> tuple[Any, Any]:
         obj = row[0]

@@ -117,7 +117,8 @@ async def estimate_filters(
         Query(
             min_length=1,
             max_length=200,
-            description="words to find (case-insensitive) in quotes, notes and value wording",
+            description="text to find (case-insensitive) in quotes, notes and value wording; "
+            "three characters or more are found through an index",
             examples=["Hunchun"],
         ),
     ] = None,

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Select, func, literal, select
+from sqlalchemy import Boolean, Select, String, column, func, literal, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -95,3 +95,41 @@ def _contains_sqlite(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -
 @compiles(_ContainsText, "postgresql")
 def _contains_postgresql(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
     return _contains_sql("{column} ILIKE {pattern}", element, compiler, **kw)
+
+
+# SQLite's full-text index (migration 862b18eddb08): FTS5 trigram rows of each estimate's
+# notes and value wording and each citation's quote, with `search_doc` saying whose.
+_SQLITE_TEXT_MATCH = text(
+    "SELECT estimate_id FROM search_doc WHERE id IN "
+    "(SELECT rowid FROM search_text WHERE search_text MATCH :phrase)"
+).columns(column("estimate_id", String))
+
+
+def sqlite_text_match(q: str) -> Any:
+    """The ids of estimates whose notes, value wording or quotes contain `q`, ignoring case,
+    read through SQLite's full-text index; None when `q` is too short for it (a trigram
+    index finds strings of three characters or more). Inside the quotes of an FTS5 phrase
+    every character but `"` is itself."""
+    if len(q) < 3:
+        return None
+    return _SQLITE_TEXT_MATCH.bindparams(phrase='"' + q.replace('"', '""') + '"')
+
+
+class _OnSqlite(FunctionElement[bool]):
+    type = Boolean()
+    inherit_cache = True
+
+
+def on_sqlite(sqlite: Any, other: Any) -> Any:
+    """Condition `sqlite` on SQLite and `other` on every other database."""
+    return _OnSqlite(sqlite, other)
+
+
+@compiles(_OnSqlite)
+def _on_other(element: _OnSqlite, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses.clauses[1], **kw))
+
+
+@compiles(_OnSqlite, "sqlite")
+def _on_sqlite(element: _OnSqlite, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses.clauses[0], **kw))

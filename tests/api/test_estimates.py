@@ -1,10 +1,13 @@
 """GET /v1/estimates and /v1/estimates/{id}."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 import yaml
 
+from app.filters import EstimateFilters
+from app.queries import estimates as queries
 from tests.conftest import SEED_DIR, add_estimate
 
 CARD = "/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
@@ -141,6 +144,35 @@ def test_q_wildcards_match_themselves(client, q):
     assert len(texts) < len(everything)
     if q == "%":
         assert texts  # the seed quotes percentages
+
+
+@pytest.mark.parametrize(
+    "q", ["hunchun", "WORKERS ABROAD", "Valid Work", '"with valid', "0%", "~100,000", "zqxj"]
+)
+def test_q_finds_exactly_the_estimates_whose_texts_contain_it(client, q):
+    """Three characters or more go through SQLite's full-text index (PostgreSQL: trigram
+    indexes); the answer must be what reading every text would give."""
+    everything = all_pages(client, "/v1/estimates?status=active&status=superseded&limit=500")
+    expected = {i["id"] for i in everything if q.lower() in _text_of(client, i).lower()}
+    found = all_pages(
+        client,
+        "/v1/estimates?"
+        + urlencode({"q": q, "limit": 500, "status": ["active", "superseded"]}, doseq=True),
+    )
+    assert {i["id"] for i in found} == expected
+    assert expected or q == "zqxj"
+
+
+def test_q_reads_the_full_text_index_on_sqlite(session):
+    from sqlalchemy import text
+
+    if session.bind.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's planner picks its trigram indexes only for large tables")
+    stmt = queries.filtered(EstimateFilters(q="hunchun"))
+    sql = str(stmt.compile(dialect=session.bind.dialect, compile_kwargs={"literal_binds": True}))
+    plan = " | ".join(row[3] for row in session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    assert "search_text VIRTUAL TABLE INDEX" in plan, plan
+    assert "SCAN citation" not in plan, plan
 
 
 def test_sector_claimant_and_document_filters(client):

@@ -352,3 +352,60 @@ def test_an_edited_period_and_metric_move_the_estimate_in_country_lists(client, 
     assert not listed("metric=workers_dispatched&period_from=2021-06&period_to=2021-06")
     assert listed("metric=workers_dispatched&period_from=2023-06&period_to=2023-06")
     assert listed("period_from=2023-06&period_to=2023-06")
+
+
+def test_q_follows_every_edit_of_notes_values_and_quotes(client, keys, session):
+    """SQLite answers `q=` from a full-text index that triggers keep; every edit, through
+    the API or straight into the tables, must show in the next search."""
+    from sqlalchemy import delete, text
+
+    create_all(client, keys["editor"])
+    eid = ESTIMATE["id"]
+    url = f"/v1/estimates/{eid}"
+    edit = bearer(keys["editor"])
+
+    def found(q: str) -> bool:
+        r = client.get("/v1/estimates", params={"q": q, "limit": 500})
+        assert r.status_code == 200, r.text
+        return eid in [e["id"] for e in r.json()["data"]]
+
+    def patch(path: str, body: dict) -> None:
+        r = client.patch(
+            path, json=body, headers=edit | {"If-Match": client.get(path).headers["etag"]}
+        )
+        assert r.status_code == 200, r.text
+
+    assert found("LEFT FOO") and not found("quartzite")
+    patch(url, {"notes": "Seen in Quartzite county"})
+    assert found("quartzite") and not found("basalt")
+    patch(url, {"value": ESTIMATE["value"] | {"text": "about 1,234 basalt miners"}})
+    assert found("basalt miners") and found("quartzite")
+    patch(url, {"notes": None})
+    assert not found("quartzite")
+
+    r = client.post(
+        "/v1/citations",
+        headers=edit,
+        json={"estimate": eid, "document": DOCUMENT["id"], "quote": "Nothing else."},
+    )
+    assert r.status_code == 201, r.text
+    cid = r.json()["id"]
+    assert found("nothing else")
+    patch(f"/v1/citations/{cid}", {"quote": "The ministry said"})
+    assert found("ministry said") and not found("nothing else")
+    r = client.delete(
+        f"/v1/citations/{cid}",
+        headers=edit | {"If-Match": client.get(f"/v1/citations/{cid}").headers["etag"]},
+    )
+    assert r.status_code == 204
+    assert not found("ministry said") and found("left foo")
+
+    session.execute(delete(Estimate).where(Estimate.id == eid))  # its citations cascade
+    session.flush()
+    assert not found("left foo") and not found("basalt miners")
+    if session.bind.dialect.name == "sqlite":  # nothing of it is left in the index
+        left = "SELECT count(*) FROM search_doc WHERE estimate_id = :e"
+        assert session.scalar(text(left), {"e": eid}) == 0
+        assert session.scalar(text("SELECT count(*) FROM search_text")) == session.scalar(
+            text("SELECT count(*) FROM search_doc")
+        )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +26,7 @@ from app.models.reference import Country, Metric, Sector
 from app.models.sources import Document, Source
 
 WORLDWIDE = "*"
+NOT_ACTIVE = "status <> 'active'"
 
 
 def trigram_index(name: str, column: str) -> Index:
@@ -103,6 +105,17 @@ class Estimate(Base):
         Index("ix_estimate_metric_days", "metric_id", "period_days"),
         Index("ix_estimate_period_start_id", "period_start", "id"),
         Index("ix_estimate_metric_scope_period", "metric_id", "scope_key", "period_start"),
+        # Superseded and retracted estimates only (few; the default list hides them): a
+        # list of them reads these instead of every active estimate. A query must say
+        # `status <> 'active'` itself for SQLite to use it (queries.estimates.filtered).
+        Index(
+            "ix_estimate_status_not_active",
+            "status",
+            "period_start",
+            "id",
+            sqlite_where=text(NOT_ACTIVE),
+            postgresql_where=text(NOT_ACTIVE),
+        ),
         trigram_index("ix_estimate_notes_trgm", "notes"),
         trigram_index("ix_estimate_value_text_trgm", "value_text"),
         CheckConstraint(

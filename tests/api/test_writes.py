@@ -409,3 +409,52 @@ def test_q_follows_every_edit_of_notes_values_and_quotes(client, keys, session):
         assert session.scalar(text("SELECT count(*) FROM search_text")) == session.scalar(
             text("SELECT count(*) FROM search_doc")
         )
+
+
+def test_status_lists_hold_exactly_the_estimates_in_those_states(client, keys, session):
+    """Superseded and retracted estimates are listed from a partial index of their own;
+    each status list must hold exactly its estimates, in period order."""
+    from sqlalchemy import text
+
+    from app.enums import EstimateStatus
+    from app.filters import EstimateFilters
+    from app.queries import estimates as queries
+    from tests.api.test_estimates import all_pages
+
+    create_all(client, keys["editor"])
+    edit = bearer(keys["editor"])
+    later = ESTIMATE | {
+        "id": "test-ministry-2022-departures",
+        "period": ESTIMATE["period"] | {"start": "2022-01-01", "end": "2022-12-31"},
+    }
+    newest = ESTIMATE | {"id": "test-ministry-2021-departures-corrected"}
+    for body in (later, newest):
+        r = client.post("/v1/estimates", json=body, headers=edit)
+        assert r.status_code == 201, r.text
+    old, url = ESTIMATE["id"], f"/v1/estimates/{ESTIMATE['id']}"
+    r = client.patch(
+        url,
+        json={"status": "superseded", "superseded_by": newest["id"]},
+        headers=edit | {"If-Match": client.get(url).headers["etag"]},
+    )
+    assert r.status_code == 200, r.text
+    url = f"/v1/estimates/{later['id']}"
+    r = client.delete(url, headers=edit | {"If-Match": client.get(url).headers["etag"]})
+    assert r.status_code == 200, r.text
+
+    def listed(*status: str) -> list[str]:
+        query = "&".join(f"status={s}" for s in status)
+        return [e["id"] for e in all_pages(client, f"/v1/estimates?{query}&limit=1")]
+
+    assert listed("superseded") == [old]
+    assert listed("retracted") == [later["id"]]
+    assert listed("retracted", "superseded") == [old, later["id"]]
+    active = {e["id"] for e in all_pages(client, "/v1/estimates?limit=500")}
+    assert newest["id"] in active and old not in active and later["id"] not in active
+    assert set(listed("active", "retracted")) == active | {later["id"]}
+
+    if session.bind.dialect.name == "sqlite":
+        stmt = queries.filtered(EstimateFilters(status=[EstimateStatus.retracted]))
+        sql = stmt.compile(dialect=session.bind.dialect, compile_kwargs={"literal_binds": True})
+        plan = " ".join(r[3] for r in session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+        assert "ix_estimate_status_not_active" in plan, plan

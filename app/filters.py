@@ -101,10 +101,8 @@ class EstimateFilters:
     status: list[EstimateStatus] = field(default_factory=lambda: [EstimateStatus.active])
     # set by queries.estimates.prepare, not by the client: bounds overlap scans from below
     start_floor: date | None = None
-    # set by prepare on SQLite for a `q` of three characters or more, from its full-text
-    # index: the estimates whose texts hold it when they are few, else q_common
+    # set by prepare: the estimates whose texts hold `q`, when they are few (else None)
     q_ids: list[str] | None = None
-    q_common: bool = False
 
     def __post_init__(self) -> None:
         if self.period_from and self.period_to and self.period_from > self.period_to:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select
 from sqlalchemy.orm import Session
 
 from app.enums import EstimateStatus
 from app.filters import EstimateFilters, EstimateSort, Match, parse_period_bound
-from app.models import Estimate
 from app.pagination import DEFAULT_LIMIT, keyset_queries
 from app.queries import estimates as eq
 
@@ -31,15 +30,17 @@ class Scenario:
     notes: list[str] = field(default_factory=list)
 
     def statement(self, engine: Engine) -> Select[Any]:
-        """The main SELECT the app runs for this request (app.queries builds it): the first
-        of its keyset queries, with the filters prepared against this database."""
+        """The main SELECT the app runs for this request (app.queries builds it): for a
+        list, the first of its keyset queries, which finds the page's ids (then read by
+        eq.ITEMS_BY_ID and eq.LINKS_BY_ID), with the filters prepared against this database."""
         if self.estimate_id is not None:
-            return eq.list_columns(select(Estimate).where(Estimate.id == self.estimate_id))
+            return eq.ITEMS_BY_ID.params(ids=[self.estimate_id])
         assert self.filters is not None
         with Session(engine) as session:
             stmt, key = eq.ordered(eq.prepare(session, self.filters), self.sort)
         cursor = key.encode(*self.cursor_after) if self.cursor_after else None
-        return eq.list_columns(keyset_queries(stmt, key, DEFAULT_LIMIT, cursor)[0])
+        page = keyset_queries(stmt, key, DEFAULT_LIMIT, cursor)[0]
+        return page.with_only_columns(*eq.page_columns(key))
 
 
 def period(frm: str | None, to: str | None) -> dict[str, Any]:

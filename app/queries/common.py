@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Select, String, column, func, literal, select, text
+from sqlalchemy import Boolean, Select, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -95,31 +95,3 @@ def _contains_sqlite(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -
 @compiles(_ContainsText, "postgresql")
 def _contains_postgresql(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
     return _contains_sql("{column} ILIKE {pattern}", element, compiler, **kw)
-
-
-# SQLite's full-text index (migration 862b18eddb08): FTS5 trigram rows of each estimate's
-# notes and value wording and each citation's quote, with `search_doc` saying whose. A
-# join, not IN: the rows stream, so LIMIT stops reading a common word's long list early.
-_SQLITE_TEXT_MATCH = (
-    text(
-        "SELECT d.estimate_id FROM search_text t JOIN search_doc d ON d.id = t.rowid "
-        "WHERE search_text MATCH :phrase"
-    )
-    .columns(column("estimate_id", String))
-    .subquery("said")
-)
-# Up to this many estimates, a text's matches are listed and looked up by id; beyond,
-# they are common enough that a list walking the estimates in its own order finds a page
-# soon (measured at 1M rows: 2,000 ids fetched in ~4 ms).
-FEW_MATCHES = 2000
-
-
-def sqlite_text_ids(session: Session, q: str) -> list[str] | None:
-    """The ids of the estimates whose notes, value wording or quotes contain `q` (three
-    characters or more: a trigram index finds nothing shorter), ignoring case, read
-    through SQLite's full-text index; None when there are more than FEW_MATCHES. Inside
-    the quotes of an FTS5 phrase every character but `"` is itself."""
-    phrase = '"' + q.replace('"', '""') + '"'
-    said = select(_SQLITE_TEXT_MATCH.c.estimate_id).distinct().limit(FEW_MATCHES + 1)
-    ids = list(session.scalars(said, {"phrase": phrase}))
-    return ids if len(ids) <= FEW_MATCHES else None

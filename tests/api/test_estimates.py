@@ -7,7 +7,6 @@ import pytest
 import yaml
 
 from app.filters import EstimateFilters
-from app.queries import common
 from app.queries import estimates as queries
 from tests.conftest import SEED_DIR, add_estimate
 
@@ -152,10 +151,10 @@ def test_q_wildcards_match_themselves(client, q):
     "q", ["hunchun", "WORKERS ABROAD", "Valid Work", '"with valid', "0%", "~100,000", "zqxj"]
 )
 def test_q_finds_exactly_the_estimates_whose_texts_contain_it(client, q, few, monkeypatch):
-    """Three characters or more go through SQLite's full-text index (PostgreSQL: trigram
-    indexes): SQLite lists the matches when they are few and tests each estimate in list
-    order when they are common; the answer must be what reading every text would give."""
-    monkeypatch.setattr(common, "FEW_MATCHES", few)
+    """Matches are listed when few (SQLite reads three characters or more off its
+    full-text index, PostgreSQL off trigram indexes) and tested estimate by estimate in
+    list order when common; the answer must be what reading every text would give."""
+    monkeypatch.setattr(queries, "FEW_MATCHES", few)
     everything = all_pages(client, "/v1/estimates?status=active&status=superseded&limit=500")
     expected = {i["id"] for i in everything if q.lower() in _text_of(client, i).lower()}
     found = all_pages(

@@ -47,7 +47,7 @@ def current_revision(engine: Engine) -> str | None:
 def include_object(dialect: str) -> Callable[..., bool]:
     """Alembic's filter for comparing models and a `dialect` database: leaves out indexes
     that only the other database has (app.models.estimates.trigram_index), and SQLite's
-    full-text tables, which only migration 862b18eddb08 knows (app.queries.common)."""
+    full-text tables, which only migration 862b18eddb08 knows (app.queries.estimates)."""
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
         if type_ == "table":

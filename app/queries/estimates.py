@@ -39,12 +39,7 @@ from app.models import (
     estimate_sector,
 )
 from app.pagination import Page, PageParams, SortKey
-from app.queries.common import (
-    contains_text,
-    fetch_page,
-    plain_rows,
-    require_ids,
-)
+from app.queries.common import contains_text, fetch_page, plain_rows, require_ids
 
 _E = Estimate.__table__.c
 _C = Citation.__table__.c

@@ -105,6 +105,8 @@ class Estimate(Base):
         Index("ix_estimate_metric_days", "metric_id", "period_days"),
         Index("ix_estimate_period_start_id", "period_start", "id"),
         Index("ix_estimate_metric_scope_period", "metric_id", "scope_key", "period_start"),
+        # One claimant's estimates in period order (also the foreign key's index).
+        Index("ix_estimate_claimant_period", "claimant_id", "period_start", "id"),
         # Superseded and retracted estimates only (few; the default list hides them): a
         # list of them reads these instead of every active estimate. A query must say
         # `status <> 'active'` itself for SQLite to use it (queries.estimates.filtered).
@@ -145,7 +147,7 @@ class Estimate(Base):
     # by "," ("CN", "CN,RU"). Series and conflicts compare scopes through it.
     scope_key: Mapped[str] = mapped_column(String(800))
     place: Mapped[str | None] = mapped_column(String(300))
-    claimant_id: Mapped[str] = mapped_column(ForeignKey("source.id"), index=True)
+    claimant_id: Mapped[str] = mapped_column(ForeignKey("source.id"))
     origin_document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     # Not indexed: nearly every row is active, and an index on it lures SQLite's planner

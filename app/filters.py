@@ -103,6 +103,8 @@ class EstimateFilters:
     start_floor: date | None = None
     # set by prepare: the estimates whose texts hold `q`, when they are few (else None)
     q_ids: list[str] | None = None
+    # set by prepare, which then has nothing more to do (an export's pages)
+    prepared: bool = False
 
     def __post_init__(self) -> None:
         if self.period_from and self.period_to and self.period_from > self.period_to:

@@ -12,6 +12,7 @@ from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
 from app.filters import EstimateFilters
 from app.pagination import Page
 from app.queries import analysis as queries
+from app.queries.estimates import prepare
 from app.schemas.read import Conflict, SeriesPoint
 
 router = APIRouter(prefix="/v1", tags=["analysis"])
@@ -38,6 +39,7 @@ def series(
     claimant for the legend. Estimates without a known period are left out. Other estimate
     filters apply."""
     if fmt is not Format.json:
+        filters = prepare(session, filters)  # once for every page
         return export(
             request,
             fmt,
@@ -68,6 +70,7 @@ def conflicts(
     be right — side by side with their quotes. Both estimates match the filters (as in
     /v1/estimates)."""
     if fmt is not Format.json:
+        filters = prepare(session, filters)  # once for every page
         return export(
             request,
             fmt,

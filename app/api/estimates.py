@@ -181,6 +181,7 @@ def list_estimates(
     each citation as `[document id] quote`, one per line.
     """
     if fmt is not Format.json:
+        filters = queries.prepare(session, filters)  # once for every page
         return export(
             request,
             fmt,

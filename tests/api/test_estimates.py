@@ -175,6 +175,11 @@ def test_q_finds_exactly_the_estimates_whose_texts_contain_it(client, q, few, mo
         (EstimateFilters(q="hunchun"), "SEARCH estimate USING INDEX sqlite_autoindex_estimate_1"),
         (EstimateFilters(status=[EstimateStatus.retracted]), "ix_estimate_status_not_active"),
         (EstimateFilters(claimant=["un-panel-of-experts"]), "ix_estimate_claimant_period"),
+        # an overlap without a metric checks each period's end in the index
+        (
+            EstimateFilters(period_from=date(2019, 1, 1), period_to=date(2024, 12, 31)),
+            "ix_estimate_period_start_id_end (period_start>? AND period_start<?)",
+        ),
     ],
 )
 def test_filters_read_their_indexes_on_sqlite(session, filters, reads):

@@ -67,11 +67,16 @@ def time_prepare(engine: Engine, flt: Any, budget_s: float, max_n: int = 500) ->
     return statistics.median(times)
 
 
-def timed(engine: Engine, s: sc.Scenario, budget_s: float, max_n: int = 2000) -> dict[str, Any]:
-    """A scenario's main SELECT timed, and beside it the queries that prepare it and, for a
-    list, those that read its page's items by id; `total_ms` is all of them."""
+def timed(
+    engine: Engine, s: sc.Scenario, budget_s: float, do_explain: bool, max_n: int = 2000
+) -> dict[str, Any]:
+    """A scenario's main SELECT timed (and its plan, if asked), and beside it the queries
+    that prepare it and, for a list, those that read its page's items by id; `total_ms` is
+    all of them."""
     sql = compiled_sql(engine, s.statement(engine))
     res = time_sql(engine, sql, budget_s, max_n)
+    if do_explain:
+        res["plan"] = explain(engine, sql)
     res["prepare_ms"] = time_prepare(engine, s.filters, budget_s / 4) if s.filters else 0.0
     res["items_ms"] = 0.0
     if s.filters is not None:
@@ -134,18 +139,10 @@ def run(url: str, do_explain: bool, budget_s: float, filters: bool = True) -> di
     for s in sc.scenarios(f["rare"], f["an_id"], f["deep"]):
         if s.filters is None and s.estimate_id is None:
             continue
-        out["scenarios"][s.name] = timed(engine, s, budget_s)
-        if do_explain:
-            out["scenarios"][s.name]["plan"] = explain(
-                engine, compiled_sql(engine, s.statement(engine))
-            )
+        out["scenarios"][s.name] = timed(engine, s, budget_s, do_explain)
     for name, flt, sort in sc.filter_matrix(f["rare"]) if filters else []:
         s = sc.Scenario(name, "", filters=flt, sort=sort)
-        out["filters"][name] = timed(engine, s, budget_s / 2, max_n=500)
-        if do_explain:
-            out["filters"][name]["plan"] = explain(
-                engine, compiled_sql(engine, s.statement(engine))
-            )
+        out["filters"][name] = timed(engine, s, budget_s / 2, do_explain, max_n=500)
     engine.dispose()
     return out
 

@@ -71,7 +71,7 @@ def db_table(prefix: str, group: str) -> list[str]:
     if not data:
         return []
     names = list(next(iter(data.values()))[group])
-    # Milliseconds: the SELECT and the queries that prepare it (bench.dbtime.timed).
+    # Milliseconds: every query of the request (bench.dbtime.timed: prepare, page, items).
     head = "| query | " + " | ".join(f"{n:,} rows: ms (rows)" for n in data) + " |"
     lines = [head, "|---|" + "---:|" * len(data)]
     for name in names:

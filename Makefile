@@ -79,7 +79,7 @@ bench-data: $(VENV)/.installed-dev ## generate the synthetic databases (SQLite +
 	  $(BIN)/python -m bench.generate --url $(BENCH_PG)$$n --n $$n || exit 1; \
 	done
 
-bench: bench-data ## measure speed: wrk load against uvicorn, HTTP and database limits, plans at each size
+bench: bench-data ## measure speed (wrk against uvicorn, HTTP and database limits, plans) into bench/RESULTS.md
 	command -v wrk >/dev/null || $(APT_INSTALL) wrk
 	$(BIN)/python -m bench.load --sqlite bench/out/est_1000000.sqlite3 \
 	  --postgres $(BENCH_PG)1000000 --duration $(BENCH_SECONDS) --out bench/out/load_1000000.json
@@ -91,5 +91,4 @@ bench: bench-data ## measure speed: wrk load against uvicorn, HTTP and database 
 	$(BIN)/python -m bench.index_experiment --url sqlite:///bench/out/est_1000000_idx.sqlite3 > bench/out/index_sqlite.txt
 	$(BIN)/python -m bench.index_experiment --url $(BENCH_PG)1000000 > bench/out/index_pg.txt
 	$(BIN)/python -m bench.index_experiment --composite --url $(BENCH_PG)1000000 > bench/out/index_pg_composite.txt
-	$(BIN)/python -m bench.report > bench/out/report.md
-	@echo "bench/out/report.md; copy the figures into bench/RESULTS.md"
+	$(BIN)/python -m bench.report --write bench/RESULTS.md

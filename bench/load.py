@@ -14,13 +14,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +204,34 @@ def bench_backend(
     return results
 
 
+def machine(postgres_url: str | None) -> dict[str, Any]:
+    """What the figures were measured on, for the report."""
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"model name\s*:\s*(.+)", cpuinfo)
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    mem = re.search(r"MemTotal:\s*(\d+) kB", meminfo)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    facts: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit or "unknown",
+        "cpu": model[1].strip() if model else platform.processor() or "unknown",
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(mem[1]) / 1024**2, 1) if mem else None,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": f"wrk -t1 -c{CONNECTIONS}",
+    }
+    if postgres_url:
+        engine = create_engine(normalise_url(postgres_url))
+        with engine.connect() as c:
+            facts["postgresql"] = c.scalar(text("SHOW server_version"))
+        engine.dispose()
+    return facts
+
+
 def settle(url: str) -> None:
     """End what a stopped server left running in PostgreSQL (queries wrk gave up on go on
     after their client is gone), so that the next run starts on an idle database."""
@@ -229,7 +260,13 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does)")
     OUT.mkdir(exist_ok=True)
-    res: dict[str, Any] = {"connections": CONNECTIONS, "duration_s": args.duration}
+    res: dict[str, Any] = {
+        "connections": CONNECTIONS,
+        "duration_s": args.duration,
+        "export_seconds": args.export_seconds,
+        "machine": machine(args.postgres),
+        "argv": ["python", "-m", "bench.load", *(argv if argv is not None else sys.argv[1:])],
+    }
     if args.sqlite:
         res["sqlite"] = bench_backend(
             "sqlite", f"sqlite:///{args.sqlite}", args.duration, args.budget, args.export_seconds

@@ -1,14 +1,31 @@
-"""Turn bench/out/*.json into the markdown tables of bench/RESULTS.md."""
+"""Write bench/RESULTS.md from bench/out/*.json: the run's machine and commands, each of
+issue 6's targets said met or not met, and the tables.
+
+    python -m bench.report --write bench/RESULTS.md   (make bench does this)
+
+Everything from the line NOTES on is kept as it is: the hand-written notes on what
+changed between runs. Without --write the generated part goes to stdout.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).parent / "out"
 SIZES = (10_000, 100_000, 1_000_000)
+NOTES = "## Notes on the runs (written by hand; bench.report keeps everything from here on)"
+CARD = "card query (CN, 2019-2024)"
+BY_ID = "one estimate by id"
+EXPORT = "CSV export, all rows"
+# "Flat in the row count": the 1M figure at most this many times the 10k one.
+FLAT = 1.5
+# Export memory is flat when the server's RSS grows less than this over the export.
+EXPORT_GROWTH_MB = 32
 
 
 def load_table(res: dict[str, Any]) -> list[str]:
@@ -83,17 +100,188 @@ def db_table(prefix: str, group: str) -> list[str]:
     return lines
 
 
-def main() -> int:
-    out: list[str] = []
+def _ratio(res: dict[str, Any], backend: str, runs: str, name: str) -> float | None:
+    h = res.get(backend, {}).get(runs, {}).get(name)
+    limit = res.get("http_limit", {}).get("rps")
+    if not h or not h.get("available") or not limit:
+        return None
+    return 100 * h["rps"] / limit
+
+
+def _yes(ok: bool) -> str:
+    return "**yes**" if ok else "**no**"
+
+
+def _share_target(res: dict[str, Any], backend: str, name: str, goal: float) -> list[str]:
+    """A `name` on `backend` at >= goal % of the HTTP limit, with and without the cache."""
+    cells, verdicts = [], []
+    for runs, label in (("http_cached", "cache on"), ("http", "cache off")):
+        share = _ratio(res, backend, runs, name)
+        if share is None:
+            cells.append(f"{label}: not measured")
+            verdicts.append(f"{label}: not measured")
+            continue
+        h = res[backend][runs][name]
+        cells.append(f"{label}: {h['rps']:,.0f} req/s = {share:.2f} %, p99 {h['p99_ms']:.1f} ms")
+        verdicts.append(f"{label}: {_yes(share >= goal)}")
+    return ["; ".join(cells), "; ".join(verdicts)]
+
+
+def _p99_target(res: dict[str, Any], name: str, goal_ms: float) -> list[str]:
+    cells, verdicts = [], []
+    for runs, label in (("http_cached", "cache on"), ("http", "cache off")):
+        h = res.get("sqlite", {}).get(runs, {}).get(name)
+        if not h or not h.get("available"):
+            cells.append(f"{label}: not measured")
+            verdicts.append(f"{label}: not measured")
+            continue
+        cells.append(f"{label}: p50 {h['p50_ms']:.1f} ms, p99 {h['p99_ms']:.1f} ms")
+        verdicts.append(f"{label}: {_yes(h['p99_ms'] < goal_ms)}")
+    return ["; ".join(cells), "; ".join(verdicts)]
+
+
+def _dbtimes(prefix: str) -> dict[int, dict[str, Any]]:
+    out = {}
+    for n in SIZES:
+        p = OUT / f"{prefix}_{n}.json"
+        if p.exists():
+            d = json.loads(p.read_text())
+            out[n] = {_key(k): v for k, v in d["scenarios"].items() if k != BY_ID}
+    return out
+
+
+def _under_1ms(times: dict[int, dict[str, Any]], label: str) -> tuple[str, bool | None]:
+    at = times.get(max(SIZES))
+    if not at:
+        return f"{label}: not measured", None
+    cells = [f"{name} {r['total_ms']:.2f}" for name, r in at.items()]
+    return f"{label} ms: " + ", ".join(cells), all(r["total_ms"] < 1 for r in at.values())
+
+
+def _flat(times: dict[int, dict[str, Any]], label: str) -> tuple[str, bool | None]:
+    small, large = times.get(min(SIZES)), times.get(max(SIZES))
+    if not small or not large:
+        return f"{label}: not measured at every size", None
+    cells, ok = [], True
+    for name, r in large.items():
+        series = " -> ".join(
+            f"{times[n][name]['total_ms']:.2f}" for n in SIZES if name in times.get(n, {})
+        )
+        grown = name in small and r["total_ms"] > FLAT * small[name]["total_ms"]
+        ok = ok and not grown
+        cells.append(f"{name} {series}" + (" (grows)" if grown else ""))
+    return f"{label} ms: " + "; ".join(cells), ok
+
+
+def _export_target(res: dict[str, Any]) -> list[str]:
+    cells: list[str] = []
+    growths: list[float] = []
+    for backend in ("sqlite", "postgresql"):
+        h = res.get(backend, {}).get("http", {}).get(EXPORT)
+        if not h or not h.get("available"):
+            cells.append(f"{backend}: not measured")
+            continue
+        at = sorted((int(k), v) for k, v in h["rss_at_lines_mb"].items())
+        growths.append(at[-1][1] - at[0][1] if len(at) > 1 else math.nan)
+        points = ", ".join(f"{mb:.0f} MB at {n:,}" for n, mb in at)
+        cells.append(f"{backend}: {points} lines ({h['rows_per_s']:,.0f} lines/s)")
+    if any(not g < EXPORT_GROWTH_MB for g in growths):
+        verdict = _yes(False)
+    else:
+        verdict = _yes(True) if len(growths) == 2 else "not measured"
+    return ["; ".join(cells), verdict]
+
+
+def targets_table(res: dict[str, Any]) -> list[str]:
+    """Issue 6's targets, each with what this run measured and whether it is met."""
+    sqlite_db, pg_db = _dbtimes("dbtime_sqlite"), _dbtimes("dbtime_pg")
+    rows = [
+        ("card query, SQLite: ≥ 8 % of the HTTP limit", *_share_target(res, "sqlite", CARD, 8)),
+        ("card query, SQLite: p99 < 20 ms", *_p99_target(res, CARD, 20)),
+        ("one estimate by id, SQLite: ≥ 15 %", *_share_target(res, "sqlite", BY_ID, 15)),
+        ("card query, PostgreSQL: ≥ 5 %", *_share_target(res, "postgresql", CARD, 5)),
+    ]
+    for label, check in (
+        ("database time of every list scenario < 1 ms (1M rows)", _under_1ms),
+        (f"database time flat 10k -> 100k -> 1M (1M ≤ {FLAT}x 10k)", _flat),
+    ):
+        cells, verdicts = [], []
+        for db_label, times in (("SQLite", sqlite_db), ("PostgreSQL", pg_db)):
+            cell, ok = check(times, db_label)
+            cells.append(cell)
+            verdicts.append(f"{db_label}: " + ("not measured" if ok is None else _yes(ok)))
+        rows.append((label, "<br>".join(cells), "; ".join(verdicts)))
+    rows.append(
+        (
+            f"export memory flat in row count (RSS grows < {EXPORT_GROWTH_MB} MB)",
+            *_export_target(res),
+        )
+    )
+    lines = ["| target | measured | met? |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in rows]
+    return lines
+
+
+def header(res: dict[str, Any]) -> list[str]:
+    m = res.get("machine", {})
+    argv = " ".join(res.get("argv", ["python -m bench.load ..."]))
+    return [
+        "## Latest run (written by `make bench`)",
+        "",
+        f"**When and what:** {m.get('date', '?')}, commit {m.get('commit', '?')}.",
+        "",
+        f"**Machine:** {m.get('cores', '?')} × {m.get('cpu', '?')}, "
+        f"{m.get('memory_gib', '?')} GiB, {m.get('system', '?')}; CPython {m.get('python', '?')}, "
+        f"SQLite {m.get('sqlite', '?')}, PostgreSQL {m.get('postgresql', 'not measured')}. "
+        "Client and server share the machine.",
+        "",
+        f"**Commands:** `make bench` ran `make bench-data` (the synthetic databases), then `{argv}`"
+        " (one uvicorn worker, 4 worker threads, "
+        f"{m.get('wrk', 'wrk')} for {res.get('duration_s', '?')} s a scenario, the answer cache "
+        "off then on), `python -m bench.dbtime --explain` at each size on both databases, "
+        "`python -m bench.index_experiment` and `python -m bench.report --write "
+        "bench/RESULTS.md`. Ratios are to this run's HTTP limit (a bare Starlette app returning "
+        "the card's body under the same server settings); database time is every query a "
+        "request asks (prepare, page, items, their countries and sectors), run in-process.",
+        "",
+        "### Targets (issue 6), as measured in this run",
+        "",
+        *targets_table(res),
+        "",
+        "`cache on`: the same URL again and again, the data unchanged, answered from the "
+        "response cache (app/cache.py, on by default) after a check of the data version. "
+        "`cache off`: every request builds its answer (SQL, rows, JSON).",
+    ]
+
+
+def generated() -> list[str]:
+    """The part of RESULTS.md this module writes."""
+    out: list[str] = ["# Benchmark results (issue 6)", ""]
     load = OUT / "load_1000000.json"
-    if load.exists():
-        out += ["## Load, 1,000,000 estimates", "", *load_table(json.loads(load.read_text()))]
+    res = json.loads(load.read_text()) if load.exists() else {}
+    out += header(res)
+    if res:
+        out += ["", "### Load, 1,000,000 estimates", "", *load_table(res)]
     for prefix, title in (("dbtime_sqlite", "SQLite"), ("dbtime_pg", "PostgreSQL")):
         for group in ("scenarios", "filters"):
             lines = db_table(prefix, group)
             if lines:
-                out += ["", f"## Database time, {title}, {group}", "", *lines]
-    sys.stdout.write("\n".join(out) + "\n")
+                out += ["", f"### Database time, {title}, {group}", "", *lines]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--write", type=Path, help="the RESULTS.md to rewrite (its notes are kept)")
+    args = p.parse_args(argv)
+    text = "\n".join(generated()) + "\n"
+    if args.write is None:
+        sys.stdout.write(text)
+        return 0
+    old = args.write.read_text() if args.write.exists() else ""
+    notes = old[old.index(NOTES) :] if NOTES in old else NOTES + "\n"
+    args.write.write_text(text + "\n" + notes)
+    print(f"wrote {args.write}")
     return 0
 
 

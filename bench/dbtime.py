@@ -79,7 +79,7 @@ def timed(
         res["plan"] = explain(engine, sql)
     res["prepare_ms"] = time_prepare(engine, s.filters, budget_s / 4) if s.filters else 0.0
     res["items_ms"] = 0.0
-    if s.filters is not None:
+    if s.filters is not None and s.is_list:
         with engine.connect() as c:
             ids = [r[0] for r in c.exec_driver_sql(sql)][:DEFAULT_LIMIT]
         for items in (eq.ITEMS_BY_ID, eq.LINKS_BY_ID):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.enums import EstimateStatus
 from app.filters import EstimateFilters, EstimateSort, Match, parse_period_bound
 from app.pagination import DEFAULT_LIMIT, keyset_queries
+from app.queries import analysis as an
 from app.queries import estimates as eq
 
 CARD = "/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
@@ -27,6 +28,7 @@ class Scenario:
     cursor_after: tuple[Any, Any] | None = None  # (period_start, id) the cursor points after
     estimate_id: str | None = None
     kind: str = "json"  # json, csv (an export: rows/s)
+    series: bool = False  # a /v1/series page: its SELECT is app.queries.analysis's
     notes: list[str] = field(default_factory=list)
 
     def statement(self, engine: Engine) -> Select[Any]:
@@ -37,7 +39,11 @@ class Scenario:
             return eq.ITEMS_BY_ID.params(ids=[self.estimate_id])
         assert self.filters is not None
         with Session(engine) as session:
-            stmt, key = eq.ordered(eq.prepare(session, self.filters), self.sort)
+            prepared = eq.prepare(session, self.filters)
+        if self.series:
+            page = keyset_queries(an.series_statement(prepared), an.SERIES_KEY, DEFAULT_LIMIT, None)
+            return an.series_shape(page[0])
+        stmt, key = eq.ordered(prepared, self.sort)
         cursor = key.encode(*self.cursor_after) if self.cursor_after else None
         page = keyset_queries(stmt, key, DEFAULT_LIMIT, cursor)[0]
         return page.with_only_columns(*eq.page_columns(key))
@@ -85,6 +91,8 @@ def scenarios(rare_country: str, an_id: str, deep_cursor: tuple[Any, Any]) -> li
             "series (CN)",
             "/v1/series?metric=workers_abroad&country=CN",
             is_list=False,
+            filters=EstimateFilters(metric=["workers_abroad"], country=["CN"]),
+            series=True,
         ),
         Scenario(
             "CSV export, all rows",

@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 from starlette.datastructures import URL
 
@@ -69,16 +69,21 @@ def _point(e: Estimate, n_citations: int) -> read.SeriesPoint:
 
 def series(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
     """One point per estimate of one metric and exact scope, in time order."""
-    key = series_scope(f)
-    f = eq.prepare(session, f)
-    stmt = eq.filtered(replace(f, country=[], worldwide=None)).where(
-        Estimate.scope_key == key, Estimate.period_start.is_not(None)
-    )
-    rows, meta = fetch_page(session, stmt, SERIES_KEY, params, url, shape=_series_shape)
+    series_scope(f)  # its 400s come before prepare's
+    stmt = series_statement(eq.prepare(session, f))
+    rows, meta = fetch_page(session, stmt, SERIES_KEY, params, url, shape=series_shape)
     return Page(data=[_point(e, n) for e, n in rows], meta=meta)
 
 
-def _series_shape(stmt: Any) -> Any:
+def series_statement(f: EstimateFilters) -> Select[Any]:
+    """The estimates of a series (filters prepared), before paging."""
+    return eq.filtered(replace(f, country=[], worldwide=None)).where(
+        Estimate.scope_key == series_scope(f), Estimate.period_start.is_not(None)
+    )
+
+
+def series_shape(stmt: Any) -> Any:
+    """What a series page reads: each estimate with its claimant and citation count."""
     return stmt.add_columns(eq.citation_count()).options(*eq.claimant_loaded())
 
 

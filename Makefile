@@ -72,11 +72,10 @@ BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/bench_est_
 BENCH_SECONDS ?= 10
 .PHONY: bench bench-data
 
-bench-data: $(VENV)/.installed-dev ## generate the synthetic databases (SQLite + PostgreSQL) the benchmark uses
+bench-data: $(VENV)/.installed-dev ## generate the synthetic databases (SQLite + PostgreSQL) the benchmark uses; existing ones are migrated
 	for n in $(BENCH_SIZES); do \
-	  if [ -f bench/out/est_$$n.sqlite3 ]; then DATABASE_URL=sqlite:///bench/out/est_$$n.sqlite3 $(BIN)/dprk-labor migrate || exit 1; \
-	  else $(BIN)/python -m bench.generate --url sqlite:///bench/out/est_$$n.sqlite3 --n $$n || exit 1; fi; \
-	  $(BIN)/python -m bench.generate --url $(BENCH_PG)$$n --n $$n || exit 1; \
+	  $(BIN)/python -m bench.generate --reuse --url sqlite:///bench/out/est_$$n.sqlite3 --n $$n || exit 1; \
+	  $(BIN)/python -m bench.generate --reuse --url $(BENCH_PG)$$n --n $$n || exit 1; \
 	done
 
 bench: bench-data ## measure speed (wrk against uvicorn, HTTP and database limits, plans) into bench/RESULTS.md

@@ -162,6 +162,7 @@ WORDS = [
     "sources",
     "officials",
 ]
+ESTIMATE_PREFIX = "syn-est-"
 WORLDWIDE = "*"  # app.models.estimates.scope_key's form, where that column exists
 RARE_WORD = "Hunchun"  # in ~1 citation in 2,000: what the full-text scenario looks for
 START = date(2010, 1, 1)
@@ -244,7 +245,7 @@ def estimates(
     prec = [(p, lo, hi) for p, lo, hi, _ in PRECISIONS]
     prec_w = [w for *_, w in PRECISIONS]
     for i in range(n):
-        eid = f"syn-est-{i:07d}"
+        eid = f"{ESTIMATE_PREFIX}{i:07d}"
         metric = _weighted(rng, metric_ids, metric_w)
         r = rng.random()
         if r < 0.55:
@@ -467,12 +468,50 @@ def ensure_postgres_database(url: str) -> None:
     admin.dispose()
 
 
+def estimates_held(url: str) -> int | None:
+    """How many synthetic estimates the database at `url` holds (the seed's are not
+    counted); None if it does not exist yet."""
+    u = make_url(normalise_url(url))
+    if u.get_backend_name() == "sqlite":
+        from pathlib import Path
+
+        if not u.database or not Path(u.database).exists():
+            return None
+    else:
+        admin = create_engine(u.set(database="postgres"))
+        with admin.connect() as c:
+            exists = c.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": u.database}
+            )
+        admin.dispose()
+        if not exists:
+            return None
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.connect() as c:
+            held = text("SELECT count(*) FROM estimate WHERE id LIKE :p")
+            return int(c.scalar(held, {"p": ESTIMATE_PREFIX + "%"}) or 0)
+    except Exception:  # no estimate table: not one of ours, or not migrated
+        return None
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--url", required=True, help="database URL; a PostgreSQL one is recreated")
     p.add_argument("--n", type=int, default=1_000_000, help="synthetic estimates (1,000,000)")
     p.add_argument("--seed", type=int, default=20261123)
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="a database that holds --n estimates already is only migrated to the current schema",
+    )
     args = p.parse_args(argv)
+    if args.reuse and estimates_held(args.url) == args.n:
+        migrate.upgrade(normalise_url(args.url))
+        print(f"{args.url}: kept ({args.n} estimates), migrated to head", flush=True)
+        return 0
     u = make_url(normalise_url(args.url))
     if u.get_backend_name() == "sqlite" and u.database:
         from pathlib import Path

@@ -505,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--reuse",
         action="store_true",
-        help="a database that holds --n estimates already is only migrated to the current schema",
+        help="a database that holds --n synthetic estimates already is only migrated to head",
     )
     args = p.parse_args(argv)
     if args.reuse and estimates_held(args.url) == args.n:

@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, create_engine, text
@@ -473,8 +474,6 @@ def estimates_held(url: str) -> int | None:
     counted); None if it does not exist yet."""
     u = make_url(normalise_url(url))
     if u.get_backend_name() == "sqlite":
-        from pathlib import Path
-
         if not u.database or not Path(u.database).exists():
             return None
     else:
@@ -514,8 +513,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     u = make_url(normalise_url(args.url))
     if u.get_backend_name() == "sqlite" and u.database:
-        from pathlib import Path
-
         path = Path(u.database)
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):

@@ -36,6 +36,7 @@ from bench import scenarios as sc
 
 OUT = Path(__file__).parent / "out"
 CONNECTIONS = 16
+WRK = ["wrk", "-t1", f"-c{CONNECTIONS}"]  # one client thread: the server gets the other core
 
 
 def free_port() -> int:
@@ -110,7 +111,7 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 def wrk(url: str, duration: int) -> dict[str, Any]:
     """wrk's requests/s, p50 and p99 latency (ms) and non-2xx count for `url`."""
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "--timeout", "10s", url],
+        [*WRK, f"-d{duration}s", "--latency", "--timeout", "10s", url],
         capture_output=True,
         text=True,
         check=True,
@@ -222,7 +223,7 @@ def machine(postgres_url: str | None) -> dict[str, Any]:
         "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "wrk": f"wrk -t1 -c{CONNECTIONS}",
+        "wrk": " ".join(WRK),
     }
     if postgres_url:
         engine = create_engine(normalise_url(postgres_url))

@@ -42,6 +42,33 @@ class Settings(BaseSettings):
     cors_origins: str = Field(
         "*", description="origins allowed to read from a browser: `*` or a comma-separated list"
     )
+    # Writes refuse periods outside [earliest_year, this year + latest_years_ahead].
+    earliest_year: int = Field(1945, description="the earliest year a period may start in")
+    latest_years_ahead: int = Field(
+        5, ge=0, description="how many years past the current one a period may end in"
+    )
+    # The database in trouble is a fast 503, never a hang (app.db sets these up).
+    db_connect_timeout: int = Field(
+        2, ge=2, description="seconds to connect to PostgreSQL (libpq's least is 2)"
+    )
+    db_statement_timeout_ms: int = Field(
+        15_000, ge=1, description="longest a single SQL statement may run, in milliseconds"
+    )
+    db_lock_timeout_ms: int = Field(
+        5_000, ge=1, description="longest a statement waits for a row or table lock (SQLite: "
+        "for the write lock), in milliseconds"
+    )
+    db_pool_timeout: float = Field(
+        5, gt=0, description="seconds a request waits for a free database connection"
+    )
+    retry_after: int = Field(
+        5, ge=0, description="seconds in Retry-After of a 503 when the database is unavailable"
+    )
+    cursor_secret: str = Field(
+        "",
+        description="key that signs paging cursors (HMAC-SHA256); set a long random value "
+        "in production (the same in every process serving one database)",
+    )
 
 
 @lru_cache

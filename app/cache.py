@@ -31,6 +31,7 @@ from cachetools import LRUCache
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.config import get_settings
 from app.exports import negotiated_format
 
 log = logging.getLogger("app")
@@ -45,43 +46,87 @@ _MAX_ENTRY = 4 * 1024 * 1024
 
 
 class DataVersion:
-    """The database's data version, read on a connection of its own (the event loop's)."""
+    """The database's data version, read on a connection of its own, without ever making
+    the event loop wait on the database: SQLite's is a local read of a counter; PostgreSQL's
+    is an asynchronous query given READ_TIMEOUT seconds, after which (or on any error) the
+    answer is built afresh without the cache, and the connection is made anew."""
+
+    READ_TIMEOUT = 0.5
 
     def __init__(self, engine: Callable[[], Engine]) -> None:
         self.engine = engine
-        self.conn: Any = None
-        self.sql: str | None = None
+        self.conn: Any = None  # SQLite: a driver connection; PostgreSQL: an AsyncConnection
+        self.dialect: str | None = None
+        self.connecting: asyncio.Task[Any] | None = None
 
-    def __call__(self) -> object | None:
-        """The current version, or None when it cannot be read (then nothing is cached)."""
+    async def __call__(self) -> object | None:
+        """The current version, or None when it cannot be read now (then nothing is cached)."""
         try:
-            if self.conn is None:
-                engine = self.engine()
-                self.sql = _VERSION_SQL.get(engine.dialect.name)
-                if self.sql is None:
-                    return None
-                fairy = engine.raw_connection()
-                self.conn = fairy.dbapi_connection
-                fairy.detach()  # kept for good, outside the pool the requests share
-                if engine.dialect.name == "postgresql":
-                    self.conn.rollback()  # the pool's liveness check began a transaction
-                    self.conn.autocommit = True
-            cursor = self.conn.cursor()
-            try:
-                cursor.execute(self.sql)  # type: ignore[arg-type]
-                return cursor.fetchone()[0]
-            finally:
-                cursor.close()
+            if self.dialect is None:
+                self.dialect = self.engine().dialect.name
+            if self.dialect == "sqlite":
+                return self._sqlite()
+            if self.dialect == "postgresql":
+                return await self._postgresql()
         except Exception:
             log.warning("cannot read the data version; answering without the cache", exc_info=True)
             self.close()
+        return None
+
+    def _sqlite(self) -> object:
+        if self.conn is None:
+            fairy = self.engine().raw_connection()
+            self.conn = fairy.dbapi_connection
+            fairy.detach()  # kept for good, outside the pool the requests share
+        cursor = self.conn.cursor()
+        try:
+            cursor.execute(_VERSION_SQL["sqlite"])
+            return cursor.fetchone()[0]
+        finally:
+            cursor.close()
+
+    async def _postgresql(self) -> object | None:
+        if self.conn is None:
+            # Connect in a task of its own that requests wait for only briefly, and not at
+            # all after a failed attempt (the database is down: no request should wait).
+            task = self.connecting
+            if task is None or task.done():
+                failed = task is not None and task.exception() is not None
+                task = self.connecting = asyncio.create_task(self._connect())
+                if failed:
+                    return None
+            done, _ = await asyncio.wait({task}, timeout=self.READ_TIMEOUT)
+            if not done or task.exception() is not None or self.conn is None:
+                return None
+        query = asyncio.ensure_future(self.conn.execute(_VERSION_SQL["postgresql"]))
+        done, _ = await asyncio.wait({query}, timeout=self.READ_TIMEOUT)
+        if not done:
+            query.cancel()  # goes on in the background; the connection is dropped
+            log.warning("the data version took over %s s; reconnecting", self.READ_TIMEOUT)
+            self.close()
             return None
+        row = await query.result().fetchone()
+        return row[0] if row else None
+
+    async def _connect(self) -> None:
+        import psycopg
+
+        engine = self.engine()
+        _args, params = engine.dialect.create_connect_args(engine.url)
+        params = {**params, "connect_timeout": get_settings().db_connect_timeout}
+        self.conn = await psycopg.AsyncConnection.connect(**params, autocommit=True)
 
     def close(self) -> None:
-        if self.conn is not None:
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        if self.dialect == "postgresql":
+            # Never awaited: on a connection that stopped answering, closing could wait.
+            with contextlib.suppress(Exception):
+                conn.pgconn.finish()
+        else:
             with contextlib.suppress(Exception):  # already broken
-                self.conn.close()
-            self.conn = None
+                conn.close()
 
 
 class ResponseCache:
@@ -107,7 +152,7 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        version = None if b"authorization" in headers else self.version()
+        version = None if b"authorization" in headers else await self.version()
         if version is None:
             await self.app(scope, receive, send)
             return

@@ -55,8 +55,10 @@ class Settings(BaseSettings):
         15_000, ge=1, description="longest a single SQL statement may run, in milliseconds"
     )
     db_lock_timeout_ms: int = Field(
-        5_000, ge=1, description="longest a statement waits for a row or table lock (SQLite: "
-        "for the write lock), in milliseconds"
+        5_000,
+        ge=1,
+        description="longest a statement waits for a row or table lock (SQLite: "
+        "for the write lock), in milliseconds",
     )
     db_pool_timeout: float = Field(
         5, gt=0, description="seconds a request waits for a free database connection"

@@ -1,5 +1,7 @@
 """Engine, sessions and the `SessionDep` dependency."""
 
+import math
+import time
 from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
@@ -22,39 +24,96 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, echo: bool = False, sqlite_foreign_keys: bool = True) -> Engine:
+def make_engine(
+    url: str, echo: bool = False, sqlite_foreign_keys: bool = True, timeouts: bool = False
+) -> Engine:
     """An engine for `url`; SQLite files get their folder, foreign keys and WAL.
 
     Migrations turn SQLite's foreign keys off: Alembic's batch mode rebuilds a table by
-    dropping it, which would otherwise cascade into the tables that reference it."""
+    dropping it, which would otherwise cascade into the tables that reference it.
+    `timeouts`: the serving engine's limits from settings (connect, statement, lock, pool
+    wait), so that a database in trouble is a quick error (a 503), never a hang; the CLI's
+    bulk work (migrations, loads of a million rows) runs without them."""
+    settings = get_settings()
     url = normalise_url(url)
     sa_url = make_url(url)
+    sqlite = sa_url.get_backend_name() == "sqlite"
     kwargs: dict[str, Any] = {"echo": echo}
-    if sa_url.get_backend_name() == "sqlite":
+    if sqlite:
         if sa_url.database and sa_url.database != ":memory:":
             Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
+        if timeouts:
+            kwargs["pool_timeout"] = settings.db_pool_timeout
+            kwargs["connect_args"] = postgres_timeouts()
     engine = create_engine(url, **kwargs)
-    if sa_url.get_backend_name() == "sqlite":
+    if sqlite:
+        statement_ms = settings.db_statement_timeout_ms if timeouts else None
+        lock_ms = settings.db_lock_timeout_ms if timeouts else 30_000
         event.listen(
             engine,
             "connect",
-            lambda dbapi_conn, record: _sqlite_connect(dbapi_conn, record, sqlite_foreign_keys),
+            lambda dbapi_conn, record: _sqlite_connect(
+                dbapi_conn, record, sqlite_foreign_keys, lock_ms, statement_ms
+            ),
         )
         event.listen(engine, "begin", _sqlite_begin)
+        if statement_ms is not None:
+            event.listen(engine, "before_cursor_execute", _sqlite_statement_starts)
     return engine
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any, foreign_keys: bool) -> None:
+def postgres_timeouts() -> dict[str, Any]:
+    """libpq connection parameters that bound every wait on PostgreSQL: connecting,
+    each statement and each lock wait (enforced by the server), and a peer that went
+    silent (TCP keepalives, and unacknowledged data given up after the same time)."""
+    settings = get_settings()
+    return {
+        "connect_timeout": settings.db_connect_timeout,
+        "options": f"-c statement_timeout={settings.db_statement_timeout_ms} "
+        f"-c lock_timeout={settings.db_lock_timeout_ms}",
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 10_000,
+    }
+
+
+# SQLite has no statement timeout of its own: a progress handler, called every this many
+# virtual-machine steps, interrupts a statement that runs past its deadline.
+_SQLITE_PROGRESS_STEPS = 20_000
+_DEADLINE = "statement_deadline"
+
+
+def _sqlite_connect(
+    dbapi_connection: Any,
+    record: Any,
+    foreign_keys: bool,
+    lock_ms: int,
+    statement_ms: int | None,
+) -> None:
     # The driver's own implicit BEGIN is turned off so that `_sqlite_begin` decides.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # How long a writer waits for the write lock before "database is locked" (a 503).
+    cursor.execute(f"PRAGMA busy_timeout={lock_ms}")
     cursor.close()
+    if statement_ms is not None:
+        deadline = record.info[_DEADLINE] = [math.inf, statement_ms / 1000]
+        dbapi_connection.set_progress_handler(
+            lambda: time.monotonic() > deadline[0], _SQLITE_PROGRESS_STEPS
+        )
+
+
+def _sqlite_statement_starts(conn: Connection, *_args: Any) -> None:
+    deadline = conn.info.get(_DEADLINE)
+    if deadline is not None:
+        deadline[0] = time.monotonic() + deadline[1]
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -68,7 +127,7 @@ def _sqlite_begin(conn: Connection) -> None:
 def get_engine() -> Engine:
     """The process's engine, built from settings on first use."""
     settings = get_settings()
-    return make_engine(settings.database_url, echo=settings.sql_echo)
+    return make_engine(settings.database_url, echo=settings.sql_echo, timeouts=True)
 
 
 async def get_session() -> AsyncIterator[Session]:

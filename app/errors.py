@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -103,6 +104,20 @@ class PreconditionFailed(AppError):
     status = 412
     slug = "precondition-failed"
     title = "Precondition failed"
+
+
+class DatabaseUnavailable(AppError):
+    """The database cannot answer in time (unreachable, locked, full or read-only)."""
+
+    status = 503
+    slug = "database-unavailable"
+    title = "Database unavailable"
+
+    def __init__(self, detail: str) -> None:
+        from app.config import get_settings
+
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(get_settings().retry_after)}
 
 
 class PayloadTooLarge(AppError):
@@ -203,6 +218,48 @@ async def _stale_row(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# SQLSTATE classes of PostgreSQL errors that mean "the database is in trouble, try again
+# later": 08 connection, 53 insufficient resources (disk full), 57 operator intervention
+# (shutdown, statement timeout), 55P03 lock timeout, 25006 read-only transaction, 58 system.
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57", "58", "55P03", "25006")
+
+
+def database_error(exc: sa_exc.SQLAlchemyError) -> AppError | None:
+    """The problem a database error is for a client: a 409 for a write that collided with
+    another (a unique or foreign key, a deadlock), a 503 when the database is unreachable,
+    overloaded, locked, full or read-only; None for a bug (then it is a 500)."""
+    if isinstance(exc, sa_exc.IntegrityError):
+        return Conflict(
+            "this write collided with another made at the same time (an id it takes was "
+            "taken, or a record it names was deleted): GET the records again and retry"
+        )
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return DatabaseUnavailable("the database is busy; retry shortly")
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    if sqlstate.startswith("40"):  # serialization failure, deadlock: nothing was written
+        return Conflict("this write collided with another made at the same time; retry it")
+    if (
+        sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+        or exc.connection_invalidated
+        or (not sqlstate and isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError))
+    ):
+        return DatabaseUnavailable(
+            "the database cannot be reached or cannot take this request now; retry shortly"
+        )
+    return None
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, sa_exc.SQLAlchemyError)
+    problem = database_error(exc)
+    if problem is None:
+        return await _unexpected_error(request, exc)
+    log.warning("%s %s: %s (%s)", request.method, request.url.path, problem.title, exc)
+    return await _app_error(request, problem)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
@@ -216,11 +273,14 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(StaleDataError, _stale_row)
+    app.add_exception_handler(sa_exc.SQLAlchemyError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries documenting problem+json errors."""
+    """OpenAPI `responses=` entries documenting problem+json errors, and the 503 any
+    request that reads the database may get."""
+    statuses = (*statuses, 503)
     descriptions = {
         400: "Invalid parameter: the problem names it and says what is accepted.",
         401: "No API key, or an unknown or revoked one (see `WWW-Authenticate`).",
@@ -231,6 +291,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "The request body is larger than the configured limit.",
         422: "Invalid request body: each bad field is named.",
         428: "`If-Match` is required: send the ETag of your last GET.",
+        503: "The database is unavailable (unreachable, busy, full or read-only); "
+        "retry after `Retry-After` seconds.",
     }
     return {
         s: {

@@ -8,14 +8,16 @@ and a `save_*` function that upserts it and logs the change.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 import pycountry
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
+from app.config import get_settings
 from app.enums import Action, ValueKind
 from app.models import Change, Citation, Country, Document, Estimate, Metric, Sector, Source
 from app.models.estimates import estimate_country, scope_key
@@ -68,10 +70,22 @@ class DbCatalog:
         return self.session.scalar(select(Document.full_text).where(Document.id == document_id))
 
 
+def plausible_years() -> tuple[int, int]:
+    """The years a period may lie in: EARLIEST_YEAR to LATEST_YEARS_AHEAD past this one."""
+    settings = get_settings()
+    return settings.earliest_year, datetime.now(UTC).year + settings.latest_years_ahead
+
+
 def reference_problems(record: BaseModel, catalog: Catalog) -> list[tuple[str, str]]:
-    """(field, message) for every reference in `record` that names nothing, and every quote
-    that is not verbatim in its document's stored text."""
+    """(field, message) for every reference in `record` that names nothing, every quote
+    that is not verbatim in its document's stored text, and every period date outside
+    the plausible years (a typo such as 0001 would stretch every overlap scan)."""
     out: list[tuple[str, str]] = []
+    first, last = plausible_years()
+
+    def plausible(field: str, day: date | None) -> None:
+        if day is not None and not first <= day.year <= last:
+            out.append((field, f"{day.isoformat()} is outside the years {first} to {last}"))
 
     def need(field: str, kind: str, ids: Iterable[str]) -> None:
         for m in catalog.missing(kind, ids):
@@ -89,12 +103,16 @@ def reference_problems(record: BaseModel, catalog: Catalog) -> list[tuple[str, s
     if isinstance(record, SourceIn) and record.country:
         need("country", "country", [record.country])
     if isinstance(record, DocumentFields):
+        plausible("coverage_start", record.coverage_start)
+        plausible("coverage_end", record.coverage_end)
         if record.publisher:
             need("publisher", "source", [record.publisher])
         need("cites", "document", [c for c in record.cites if c != record.id])
         if record.id in record.cites:
             out.append(("cites", "a document cannot cite itself"))
     if isinstance(record, EstimateIn):
+        plausible("period.start", record.period.start)
+        plausible("period.end", record.period.end)
         need("metric", "metric", [record.metric])
         need("sectors", "sector", record.sectors)
         need("scope.countries", "country", record.scope.countries)
@@ -210,7 +228,14 @@ def log_change(
     after: BaseModel | None,
     estimate_id: str | None = None,
 ) -> None:
-    """Append one entry to the audit log, in the caller's transaction."""
+    """Append one entry to the audit log, in the caller's transaction.
+
+    On PostgreSQL the log is locked against other writers from here to the commit, so
+    entries commit in the order of their ids: a client following the feed by id never
+    skips an entry that committed late under a lower id. (Readers are not held up; SQLite
+    has one writer at a time anyway.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE change IN EXCLUSIVE MODE"))
     session.add(
         Change(
             at=datetime.now(UTC),
@@ -223,6 +248,12 @@ def log_change(
             after=snapshot(after),
         )
     )
+
+
+def _bump_version(obj: Any) -> None:
+    """Make the next flush UPDATE the row, and so raise its version, when only rows linked
+    to it changed (countries, sectors, citations, cited documents)."""
+    flag_modified(obj, "id")
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
@@ -258,8 +289,10 @@ def _save(
         obj = model(id=record.id)  # type: ignore[attr-defined]
         session.add(obj)
     changed = _assign(obj, values)
-    if links is not None:
-        changed = links(obj) or changed
+    if links is not None and links(obj) and not changed:
+        changed = True
+        if not created:
+            _bump_version(obj)
     if created or changed:
         session.flush()
         after = to_record(obj)
@@ -402,6 +435,7 @@ def save_citation(
         citation, {"document_id": record.document, "quote": record.quote, "locator": record.locator}
     )
     if snapshot(before) != snapshot(record):
+        _bump_version(session.get_one(Estimate, record.estimate))
         action = Action.create if before is None else Action.update
         log_change(
             session,

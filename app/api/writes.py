@@ -11,13 +11,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import records
 from app.auth import AdminDep, EditorDep, bearer
 from app.db import SessionDep, WriteSessionDep
 from app.enums import Action, EstimateStatus
-from app.errors import Conflict, InvalidBody, NotFound, problem_responses
+from app.errors import Conflict, InvalidBody, InvalidParam, NotFound, problem_responses
 from app.http import check_if_match, etag_of, with_etag
 from app.models import ApiKey, Citation, Document, Estimate, Source, document_cite
 from app.queries import catalog as catalog_queries
@@ -44,7 +45,10 @@ class Resource:
     record_model: type[BaseModel]
     read: Callable[[Session, str], Any]  # the representation GET returns
     record_of: Callable[[Any], BaseModel]
-    save: Callable[[Session, Any, str, str], object]  # (session, record, actor, id)
+    save: Callable[[Session, Any, str, str], Any]  # (session, record, actor, id)
+    # Locks the rows whose change this one's representation shows, before this row:
+    # a citation's estimate (always first, so that two writes never wait on each other).
+    lock_first: Callable[[Session, str], None] = lambda session, ident: None
 
     def url(self, ident: str) -> str:
         return f"/v1/{self.name}s/{ident}"
@@ -57,6 +61,13 @@ def _validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
         raise InvalidBody(
             [(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()]
         ) from None
+
+
+def _lock(session: Session, model: Any, ident: str) -> Any:
+    """The row `ident` (None if there is none), held until the transaction ends: on
+    PostgreSQL `SELECT ... FOR NO KEY UPDATE` (ids never change, so rows that only refer
+    to it are not held up); SQLite's write transaction holds the whole database already."""
+    return session.get(model, ident, with_for_update={"key_share": True}, populate_existing=True)
 
 
 def _check_references(session: Session, record: BaseModel) -> None:
@@ -86,20 +97,39 @@ def _respond(
 
 
 def _current(session: Session, res: Resource, ident: str, if_match: str | None) -> Any:
-    """The row addressed, after checking the client saw its current version (If-Match)."""
-    obj = session.get(res.model, ident)
+    """The row addressed, locked, after checking that the client saw its current version
+    (If-Match): the check and the write that follows are one compare-and-set, since no
+    other write of this resource can commit in between."""
+    res.lock_first(session, ident)
+    obj = _lock(session, res.model, ident)
     if obj is None:
         raise NotFound(f"no {res.name} with id {ident!r}")
     check_if_match(if_match, etag_of(res.read(session, ident)))
     return obj
 
 
+def _taken(res: Resource, ident: str) -> Conflict:
+    reason = f"{res.name} id {ident!r} is taken; PATCH it, or choose another id"
+    return Conflict(reason, [InvalidParam(name="id", location="body", reason=reason)])
+
+
 def _create(session: Session, res: Resource, body: Any, key: ApiKey, response: Response) -> Any:
+    """Insert the record; never an update: an id that is taken, or taken by a create that
+    commits meanwhile, is a 409 naming `id`."""
     if session.get(res.model, body.id) is not None:
-        raise Conflict(f"id {body.id!r} is taken; PATCH it, or choose another id")
+        raise _taken(res, body.id)
     _check_references(session, body)
-    res.save(session, body, key.name, body.id)
-    _commit(session)
+    try:
+        saved = res.save(session, body, key.name, body.id)
+        if not saved.created:  # another create committed after the check above
+            raise _taken(res, body.id)
+        _commit(session)
+    except IntegrityError:
+        # Another create of the same id was still running: the unique key decided.
+        session.rollback()
+        if session.get(res.model, body.id) is not None:
+            raise _taken(res, body.id) from None
+        raise
     return _respond(session, response, res.read(session, body.id), 201, res.url(body.id))
 
 
@@ -197,6 +227,12 @@ def _citation(session: Session, citation_id: str) -> read.CitationDetail:
     )
 
 
+def _lock_estimate_of(session: Session, citation_id: str) -> None:
+    estimate_id = session.scalar(select(Citation.estimate_id).where(Citation.id == citation_id))
+    if estimate_id is not None:
+        _lock(session, Estimate, estimate_id)
+
+
 CITATION = Resource(
     "citation",
     Citation,
@@ -204,6 +240,7 @@ CITATION = Resource(
     _citation,
     records.citation_record,
     records.save_citation,
+    lock_first=_lock_estimate_of,
 )
 
 SourcePatch = patch_model(SourceIn)
@@ -437,6 +474,8 @@ def create_citation(
     session: WriteSessionDep, key: EditorDep, body: CitationWrite, response: Response
 ) -> Any:
     """Record another document that states the estimate, with the verbatim quote."""
+    # Held while the next free citation id is chosen, so concurrent creates take turns.
+    _lock(session, Estimate, body.estimate)
     _check_references(session, body)
     cid = records.save_citation(session, body, key.name, None)
     _commit(session)
@@ -473,6 +512,7 @@ def delete_citation(
     session: WriteSessionDep, key: EditorDep, citation_id: CitationId, if_match: IfMatch = None
 ) -> Response:
     """Remove a citation; an estimate's last citation cannot go (retract the estimate)."""
+    _lock_estimate_of(session, citation_id)  # two deletes must not both take "not the last"
     c = session.get(Citation, citation_id)
     if c is not None:
         n = session.scalar(select(func.count()).where(Citation.estimate_id == c.estimate_id))

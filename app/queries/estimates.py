@@ -1,7 +1,7 @@
 """All SQL about estimates: the filtered list, one estimate, and the shapes they render to."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -130,8 +130,18 @@ def prepare(session: Session, f: EstimateFilters) -> EstimateFilters:
     if not bounded:
         return f
     assert f.period_from is not None
-    floor = f.period_from - timedelta(days=max((d or 0 for d in days.values()), default=0))
-    return replace(f, start_floor=floor)
+    longest = max((d or 0 for d in days.values()), default=0)
+    return replace(f, start_floor=start_floor(f.period_from, longest))
+
+
+def start_floor(period_from: date, longest_days: int) -> date | None:
+    """The earliest start of a period of at most `longest_days` that reaches `period_from`;
+    None (no floor) when that would fall before the first representable date: a period
+    stored before writes checked plausibility (or one a filter such as `period_from=0001`
+    asks about) must not take the query down."""
+    if longest_days >= (period_from - date.min).days:
+        return None
+    return period_from - timedelta(days=longest_days)
 
 
 def filtered(f: EstimateFilters) -> Select[Any]:

@@ -196,6 +196,11 @@ class Ready(Health):
     database: str = Field(examples=["ok"])
     revision: str | None = Field(description="the database's migration revision")
     head: str | None = Field(description="the newest migration revision")
+    writable: bool | None = Field(
+        None,
+        description="whether writes can succeed (false: a read-only database, or a full "
+        "disk under SQLite); null when the database is not ready",
+    )
 
 
 class SeriesPoint(BaseModel):

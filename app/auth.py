@@ -77,11 +77,24 @@ def revoke_key(session: Session, name: str) -> bool:
     return True
 
 
+def credential_problem(authorization: str | None) -> Unauthorized | None:
+    """What is wrong with an Authorization header before any key is looked up: missing,
+    not a bearer token, or not shaped like one of our keys; None if it may be a key."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if not authorization or scheme.lower() != "bearer":
+        return Unauthorized("writes need an API key: send `Authorization: Bearer <key>`")
+    parts = token.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return Unauthorized("malformed API key; expected `dlk_<id>_<secret>`", invalid=True)
+    return None
+
+
 def authenticate(session: Session, token: str) -> ApiKey:
     """The active key `token` stands for, or Unauthorized."""
+    problem = credential_problem(f"Bearer {token}")
+    if problem is not None:
+        raise problem
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX:
-        raise Unauthorized("malformed API key; expected `dlk_<id>_<secret>`", invalid=True)
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
     # Compare a hash even for an unknown prefix, so timing does not tell prefixes apart.
     stored = key.secret_hash if key else _hash("")

@@ -31,7 +31,6 @@ class Settings(BaseSettings):
     )
     sql_echo: bool = False
     max_body_bytes: int = Field(1_048_576, description="larger request bodies get a 413")
-    cache_max_age: int = Field(60, description="seconds clients and proxies may reuse a read")
     worker_threads: int = Field(
         4, ge=1, description="threads that run database work for requests, per process"
     )

@@ -156,6 +156,21 @@ async def get_write_session() -> AsyncIterator[Session]:
         yield session
 
 
+def one_snapshot(session: Session) -> None:
+    """Make every query `session` runs from now to its end see one snapshot of the data.
+    SQLite's read transaction does already; PostgreSQL's default (READ COMMITTED) takes a
+    new snapshot per statement, so the session's transaction becomes REPEATABLE READ, READ
+    ONLY (the pool resets the level when the connection comes back). A session bound to a
+    connection whose transaction is under way (the tests') is left as it is, and so is
+    a session already in its snapshot."""
+    if session.in_transaction() or not isinstance(session.get_bind(), Engine):
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(
+            execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        )
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to `engine` (CLI and tests)."""
     return sessionmaker(engine, expire_on_commit=False)

@@ -1146,12 +1146,14 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
         "database": "ok",
         "revision": "f792832e1b11",
         "head": "f792832e1b11",
+        "writable": True,
     },
     ("readyz", "503"): {
         "status": "unavailable",
         "database": "not migrated",
         "revision": None,
         "head": "f792832e1b11",
+        "writable": None,
     },
 }
 

@@ -182,6 +182,14 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        # FastAPI decodes a JSON body before the key is checked: a write without a
+        # usable key is a 401 whatever its body (a key is looked up only for valid JSON).
+        from app.auth import credential_problem
+
+        unauthorized = credential_problem(request.headers.get("authorization"))
+        if unauthorized is not None:
+            return await _app_error(request, unauthorized)
     params = _validation_params(exc)
     in_body = any(p.location == "body" for p in params)
     status = 422 if in_body else 400

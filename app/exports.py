@@ -16,8 +16,10 @@ import orjson
 from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.db import one_snapshot
 from app.errors import BadParameter
 from app.http import render
 from app.pagination import MAX_LIMIT, Page, PageParams
@@ -182,10 +184,16 @@ def export(
     fetch: Callable[[PageParams], Page[Any]],
     extra: Callable[[list[Any]], list[dict[str, Any]]] | None = None,
     extra_columns: list[str] | None = None,
-    on_close: Callable[[], None] | None = None,
+    session: Session | None = None,
 ) -> StreamingResponse:
-    """Stream every item `fetch` pages through, as CSV (flat columns) or NDJSON (items)."""
+    """Stream every item `fetch` pages through, as CSV (flat columns) or NDJSON (items).
+
+    The pages are read in one transaction of `session` that sees one snapshot of the
+    data from the first byte to the last (app.db.one_snapshot), so a row edited meanwhile
+    is neither in the export twice nor missing; the session is closed when the stream ends."""
     header = columns(model) + (extra_columns or [])
+    if session is not None:
+        one_snapshot(session)
     # The first page is read before the response starts, so a bad parameter is still a 400.
     first = fetch(PageParams(limit=MAX_LIMIT))
 
@@ -207,8 +215,8 @@ def export(
                 buf.seek(0)
                 buf.truncate()
         finally:
-            if on_close:
-                on_close()
+            if session is not None:
+                session.close()
 
     disposition = f'attachment; filename="{filename(request, resource, fmt)}"'
     return StreamingResponse(

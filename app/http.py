@@ -130,9 +130,15 @@ class HttpCache:
     """Conditional GETs for public data: an ETag on every JSON read, 304 for a matching
     If-None-Match, Cache-Control, and HEAD answered like GET without the body."""
 
-    def __init__(self, app: ASGIApp, max_age: int) -> None:
+    # Stored, but revalidated on every use: a browser or proxy that reused a read for a
+    # while would show data older than an edit made meanwhile (and an editor's GET for
+    # If-Match must be current). Revalidating costs a bodiless 304 while the ETag holds.
+    # A request with Authorization is an editor's: no shared cache may keep its answer.
+    PUBLIC = b"public, no-cache"
+    PRIVATE = b"private, no-cache"
+
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.cache_control = f"public, max-age={max_age}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -141,7 +147,9 @@ class HttpCache:
         head = scope["method"] == "HEAD"
         if head:
             scope = dict(scope, method="GET")
-        if_none_match = dict(scope["headers"]).get(b"if-none-match", b"").decode("latin-1")
+        request_headers = dict(scope["headers"])
+        if_none_match = request_headers.get(b"if-none-match", b"").decode("latin-1")
+        cache_control = self.PRIVATE if b"authorization" in request_headers else self.PUBLIC
         start: Message | None = None
         chunks: list[bytes] = []
         buffering = False
@@ -154,7 +162,7 @@ class HttpCache:
                 json_body = headers.get(b"content-type", b"").startswith(b"application/json")
                 buffering = ok and json_body and b"content-length" in headers
                 if ok:
-                    message = _with_header(message, b"cache-control", self.cache_control)
+                    message = _with_header(message, b"cache-control", cache_control)
                     message = _with_header(message, b"vary", b"Accept, Origin")
                 if buffering:
                     start = message

@@ -67,7 +67,7 @@ def create_app() -> FastAPI:
     app.add_middleware(
         ResponseCache, engine=get_engine, max_bytes=settings.response_cache_mb * 1024 * 1024
     )
-    app.add_middleware(HttpCache, max_age=settings.cache_max_age)
+    app.add_middleware(HttpCache)
     app.add_middleware(FormatSuffix)
     app.add_middleware(
         CORSMiddleware,

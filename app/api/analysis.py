@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from app.api.deps import PageDep, UrlDep
 from app.api.estimates import estimate_filters
-from app.db import SessionDep
+from app.db import SessionDep, one_snapshot
 from app.errors import problem_responses
 from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
 from app.filters import EstimateFilters
@@ -39,6 +39,7 @@ def series(
     claimant for the legend. Estimates without a known period are left out. Other estimate
     filters apply."""
     if fmt is not Format.json:
+        one_snapshot(session)  # before prepare: the export's pages and filters see one
         filters = prepare(session, filters)  # once for every page
         return export(
             request,
@@ -46,7 +47,7 @@ def series(
             "series",
             SeriesPoint,
             lambda p: queries.series(session, filters, p, url),
-            on_close=session.close,
+            session=session,
         )
     return queries.series(session, filters, page, url)
 
@@ -70,6 +71,7 @@ def conflicts(
     be right — side by side with their quotes. Both estimates match the filters (as in
     /v1/estimates)."""
     if fmt is not Format.json:
+        one_snapshot(session)  # before prepare: the export's pages and filters see one
         filters = prepare(session, filters)  # once for every page
         return export(
             request,
@@ -77,6 +79,6 @@ def conflicts(
             "conflicts",
             Conflict,
             lambda p: queries.conflicts(session, filters, p, url),
-            on_close=session.close,
+            session=session,
         )
     return queries.conflicts(session, filters, page, url)

@@ -46,7 +46,7 @@ def list_countries(
             "countries",
             Country,
             lambda p: queries.list_countries(session, has_estimates, p, url),
-            on_close=session.close,
+            session=session,
         )
     return queries.list_countries(session, has_estimates, page, url)
 
@@ -97,7 +97,7 @@ def list_sources(
             "sources",
             Source,
             lambda p: queries.list_sources(session, p, url),
-            on_close=session.close,
+            session=session,
         )
     return queries.list_sources(session, page, url)
 
@@ -135,7 +135,7 @@ def list_documents(
             "documents",
             Document,
             lambda p: queries.list_documents(session, kind or [], publisher or [], p, url),
-            on_close=session.close,
+            session=session,
         )
     return queries.list_documents(session, kind or [], publisher or [], page, url)
 
@@ -167,7 +167,7 @@ def list_metrics(
             "metrics",
             Metric,
             lambda p: queries.list_metrics(session, p, url),
-            on_close=session.close,
+            session=session,
         )
     return queries.list_metrics(session, page, url)
 
@@ -189,6 +189,6 @@ def list_sectors(
             "sectors",
             Sector,
             lambda p: queries.list_sectors(session, p, url),
-            on_close=session.close,
+            session=session,
         )
     return queries.list_sectors(session, page, url)

@@ -52,7 +52,7 @@ def list_changes(
             "changes",
             Change,
             lambda p: queries.list_changes(session, since_at, list(resource_type or []), p, url),
-            on_close=session.close,
+            session=session,
         )
     return queries.list_changes(session, since_at, list(resource_type or []), page, url)
 

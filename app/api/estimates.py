@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import PageDep, UrlDep
-from app.db import SessionDep
+from app.db import SessionDep, one_snapshot
 from app.enums import EstimateStatus
 from app.errors import problem_responses
 from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
@@ -181,6 +181,7 @@ def list_estimates(
     each citation as `[document id] quote`, one per line.
     """
     if fmt is not Format.json:
+        one_snapshot(session)  # before prepare: the export's pages and filters see one
         filters = queries.prepare(session, filters)  # once for every page
         return export(
             request,
@@ -190,7 +191,7 @@ def list_estimates(
             lambda p: queries.list_estimates(session, filters, sort, p, url),
             extra=lambda items: queries.citation_cells(session, [i["id"] for i in items]),
             extra_columns=["citations"],
-            on_close=session.close,
+            session=session,
         )
     return json_response(queries.list_estimates(session, filters, sort, page, url))
 

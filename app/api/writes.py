@@ -28,9 +28,15 @@ from app.schemas.seed import CitationWrite, DocumentWrite, EstimateIn, SourceIn,
 
 router = APIRouter(tags=["editing"])
 
+# The ETag of GET /v1/estimates/panel-2024-workers-abroad-2023 on the seed data (a test
+# checks it against the live answer), so the example is a header a client can send.
+EXAMPLE_ETAG = '"6b362811eba623fb34fcc96f591645c6"'
 IfMatch = Annotated[
     str | None,
-    Header(description="the ETag of your last GET of this resource; required", examples=['"…"']),
+    Header(
+        description="the ETag of your last GET of this resource; required",
+        examples=[EXAMPLE_ETAG],
+    ),
 ]
 WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 NEEDS_KEY: dict[str, Any] = {"security": [{bearer.scheme_name: []}]}

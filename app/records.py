@@ -7,6 +7,7 @@ and a `save_*` function that upserts it and logs the change.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -210,9 +211,28 @@ def citation_record(c: Citation) -> CitationWrite:
     )
 
 
+# Fields the audit log keeps as a digest, never as text: a document's body is arbitrarily
+# long (a 1 MB text in every before and after made the log's pages tens of MB), and a
+# deleted document's text must not stay readable in the log. The digest still shows an
+# editor whether the text changed. Migration 8f9affac7c01 rewrote the entries written before.
+DIGESTED_FIELDS = ("full_text",)
+
+
+def text_digest(text: str) -> dict[str, Any]:
+    """What the audit log keeps of a text: the sha256 of its UTF-8, hex, and its length in
+    characters."""
+    return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "length": len(text)}
+
+
 def snapshot(record: BaseModel | None) -> dict[str, Any] | None:
-    """A record as JSON for the audit log."""
-    return None if record is None else record.model_dump(mode="json", by_alias=True)
+    """A record as JSON for the audit log, each of DIGESTED_FIELDS as its text_digest."""
+    if record is None:
+        return None
+    data = record.model_dump(mode="json", by_alias=True)
+    for field in DIGESTED_FIELDS:
+        if isinstance(data.get(field), str):
+            data[field] = text_digest(data[field])
+    return data
 
 
 # --- saving -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from app import migrate
 from app.db import make_engine
@@ -36,8 +36,6 @@ def test_models_and_migrations_agree(engine):
 
 
 def _table_rows(engine) -> dict[str, list[tuple]]:
-    from sqlalchemy import select
-
     with engine.connect() as conn:
         return {
             t.name: sorted(tuple(map(str, r)) for r in conn.execute(select(t)))
@@ -62,4 +60,55 @@ def test_stepping_down_and_up_keeps_every_row(backend, new_database):
             texts = len(before["estimate"]) + len(before["citation"])
             for table in ("search_doc", "search_text"):
                 assert conn.scalar(text(f"SELECT count(*) FROM {table}")) == texts
+    engine.dispose()
+
+
+def test_upgrade_replaces_logged_document_texts_by_their_digest(backend, new_database):
+    from datetime import UTC, datetime
+
+    from app.models import Change
+    from app.records import text_digest
+
+    url = new_database(backend)
+    migrate.upgrade(url, "38d909e088ca")  # before the audit log kept digests
+    engine = make_engine(url)
+    text_ = "Пхеньян said so. " * 500
+    doc = {"id": "d", "title": "T", "notes": None, "full_text": text_}
+    rows = [  # (resource_type, before, after): a create, an update, a delete, a text-less doc
+        ("document", None, doc),
+        ("document", doc, doc | {"notes": "n"}),
+        ("document", doc, None),
+        ("document", None, doc | {"full_text": None}),
+        ("estimate", None, {"id": "e", "full_text": text_}),  # not a document: untouched
+    ]
+    with engine.begin() as conn:
+        for kind, before, after in rows:
+            conn.execute(
+                Change.__table__.insert().values(
+                    at=datetime.now(UTC),
+                    actor="t",
+                    action="create",
+                    resource_type=kind,
+                    resource_id="x",
+                    before=before,
+                    after=after,
+                )
+            )
+    migrate.upgrade(url)
+    with engine.connect() as conn:
+        got = [
+            (r.before, r.after)
+            for r in conn.execute(select(Change.before, Change.after).order_by(Change.id))
+        ]
+    digested = doc | {"full_text": text_digest(text_)}
+    assert got == [
+        (None, digested),
+        (digested, digested | {"notes": "n"}),
+        (digested, None),
+        (None, doc | {"full_text": None}),
+        (None, {"id": "e", "full_text": text_}),
+    ]
+    migrate.downgrade(url, "38d909e088ca")  # a no-op: the texts cannot come back
+    with engine.connect() as conn:
+        assert conn.scalar(select(Change.after).order_by(Change.id).limit(1)) == digested
     engine.dispose()

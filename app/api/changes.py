@@ -43,7 +43,9 @@ def list_changes(
     ] = None,
 ) -> Any:
     """Every write, oldest first, with the record before and after. To sync, keep the last
-    page's `meta.next_cursor` (or the last `id`) and ask again with `cursor=` later."""
+    page's `meta.next_cursor` (or the last `id`) and ask again with `cursor=` later. A
+    document's full text is logged as its sha256 and length, never as text: a page's size
+    is bounded by the other fields, however long the documents."""
     since_at = parse_timestamp(since, "since") if since else None
     if fmt is not Format.json:
         return export(

@@ -161,8 +161,14 @@ class Change(BaseModel):
     resource_type: str = Field(examples=["estimate"])
     resource_id: str
     estimate_id: str | None = Field(description="the estimate whose history this belongs to")
-    before: dict[str, Any] | None = Field(description="the record before (null on create)")
-    after: dict[str, Any] | None = Field(description="the record after (null on delete)")
+    before: dict[str, Any] | None = Field(
+        description="the record before (null on create); a document's `full_text` is given "
+        'as `{"sha256": hex of its UTF-8, "length": characters}`, never as text, so the log '
+        "shows whether a text changed without holding it"
+    )
+    after: dict[str, Any] | None = Field(
+        description="the record after (null on delete); `full_text` as in `before`"
+    )
 
 
 class EstimateDetail(EstimateSummary):

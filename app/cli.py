@@ -8,14 +8,42 @@ from app.config import get_settings
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from app import migrate
+    from alembic.script.revision import RevisionError
 
-    if args.down:
-        migrate.downgrade(revision=args.revision or "base")
-        print(f"downgraded to {args.revision or 'base'}")
-    else:
+    from app import migrate
+    from app.db import get_engine
+
+    if not args.down:
         migrate.upgrade(revision=args.revision or "head")
         print(f"database at {migrate.head_revision() if not args.revision else args.revision}")
+        return 0
+    # A downgrade can drop tables holding what no upgrade brings back, so it names its
+    # target, shows what it would undo, and runs only when told --yes.
+    if not args.revision:
+        print(
+            "migrate --down needs --revision REV (a revision id, or base to drop every table)",
+            file=sys.stderr,
+        )
+        return 1
+    current = migrate.current_revision(get_engine())
+    try:
+        plan = migrate.downgrade_plan(current, args.revision)
+    except RevisionError as exc:
+        print(f"cannot downgrade from {current} to {args.revision}: {exc}", file=sys.stderr)
+        return 1
+    if not plan:
+        print(f"nothing to undo: the database is at {current or 'base'}")
+        return 0
+    if not args.yes:
+        print(f"downgrading to {args.revision} would undo, newest first:", file=sys.stderr)
+        for step in plan:
+            print(f"  {step.revision}  {step.title}", file=sys.stderr)
+            if step.loses:
+                print(f"      LOSES: {step.loses}", file=sys.stderr)
+        print("nothing was changed; run again with --yes to downgrade", file=sys.stderr)
+        return 1
+    migrate.downgrade(revision=args.revision)
+    print(f"downgraded to {args.revision}")
     return 0
 
 
@@ -131,8 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("migrate", help="migrate the database (DATABASE_URL) to the newest schema")
-    p.add_argument("--down", action="store_true", help="downgrade instead (default: to base)")
-    p.add_argument("--revision", help="target revision (default: head, or base with --down)")
+    p.add_argument(
+        "--down",
+        action="store_true",
+        help="downgrade instead, to --revision (required); without --yes only shows what it "
+        "would undo and lose",
+    )
+    p.add_argument(
+        "--revision", help="target revision (default: head); with --down, `base` drops every table"
+    )
+    p.add_argument("--yes", action="store_true", help="with --down: go ahead, losing what it lists")
     p.set_defaults(func=_migrate)
 
     p = sub.add_parser("check", help="validate seed data without writing anything")

@@ -1,6 +1,7 @@
 """Running Alembic from code: upgrade, downgrade, and "is this database at head?"."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -30,6 +31,41 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
 def downgrade(url: str | None = None, revision: str = "base") -> None:
     """Migrate the database down to `revision`."""
     command.downgrade(alembic_config(url), revision)
+
+
+# A migration whose downgrade destroys data that an upgrade cannot bring back says so in a
+# paragraph of its docstring starting with this; `dprk-labor migrate --down` prints it.
+LOSS_MARKER = "Downgrade loses:"
+
+
+@dataclass(frozen=True)
+class Undo:
+    """One migration a downgrade would undo: its revision, its title (the docstring's first
+    line) and what its downgrade loses (None when an upgrade rebuilds whatever it drops)."""
+
+    revision: str
+    title: str
+    loses: str | None
+
+
+def _loses(doc: str) -> str | None:
+    for paragraph in doc.split("\n\n"):
+        text = " ".join(paragraph.split())
+        if text.startswith(LOSS_MARKER):
+            return text.removeprefix(LOSS_MARKER).strip()
+    return None
+
+
+def downgrade_plan(current: str | None, target: str) -> list[Undo]:
+    """The migrations a downgrade from `current` to `target` would undo, newest first;
+    raises Alembic's RevisionError for a target that is unknown or not below `current`."""
+    if current is None:
+        return []
+    script = ScriptDirectory.from_config(alembic_config())
+    return [
+        Undo(s.revision, s.doc, _loses(s.longdoc))
+        for s in script.iterate_revisions(current, target)
+    ]
 
 
 @lru_cache

@@ -1,12 +1,18 @@
-"""The `dprk-labor` command end to end: migrate, load, serve, as `make run` does."""
+"""The `dprk-labor` command end to end: migrate, load, serve, as `make run` does; and a
+downgrade that asks before it drops data."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
 
+from app import migrate
+from app.db import make_engine
 from tests.conftest import SEED_DIR, live_server
 
 CLI = [sys.executable, "-m", "app.cli"]
@@ -45,3 +51,44 @@ def test_load_of_a_missing_directory_fails_cleanly(tmp_path: Path):
     r = run(["load", str(tmp_path / "nowhere")], env)
     assert r.returncode == 1
     assert "file is missing" in r.stderr and "nothing was loaded" in r.stderr
+
+
+def migrated(backend: str, new_database) -> tuple[dict[str, str], Engine]:
+    """A new database of `backend` at head: the CLI's environment for it, and an engine."""
+    url = new_database(backend)
+    migrate.upgrade(url)
+    return os.environ | {"DATABASE_URL": url}, make_engine(url)
+
+
+def test_migrate_down_without_a_revision_refuses_and_changes_nothing(backend, new_database):
+    env, engine = migrated(backend, new_database)
+    r = run(["migrate", "--down"], env)
+    assert r.returncode != 0
+    assert "--revision" in r.stderr
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    engine.dispose()
+
+
+def test_migrate_down_without_yes_lists_what_it_would_lose(backend, new_database):
+    env, engine = migrated(backend, new_database)
+    r = run(["migrate", "--down", "--revision", "base"], env)
+    assert r.returncode != 0
+    undone = re.findall(r"^  ([0-9a-f]{12})  ", r.stderr, re.MULTILINE)
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert undone == [s.revision for s in script.walk_revisions()]  # all of them, newest first
+    assert "2faa66cae788  editing: api keys" in r.stderr
+    assert "LOSES: every API key, the audit log" in r.stderr
+    assert "LOSES: every table and all the data" in r.stderr
+    assert "nothing was changed" in r.stderr
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert "api_key" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_migrate_down_with_yes_downgrades(backend, new_database):
+    env, engine = migrated(backend, new_database)
+    r = run(["migrate", "--down", "--revision", "base", "--yes"], env)
+    assert r.returncode == 0, r.stderr
+    assert migrate.current_revision(engine) is None
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()

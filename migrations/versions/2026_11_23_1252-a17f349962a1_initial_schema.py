@@ -3,6 +3,9 @@
 Revision ID: a17f349962a1
 Revises:
 Create Date: 2026-11-23 12:52:56.524783
+
+Downgrade loses: every table and all the data in them (countries, metrics, sectors,
+sources, documents and their texts, estimates, citations).
 """
 
 from collections.abc import Sequence

@@ -3,6 +3,10 @@
 Revision ID: 2faa66cae788
 Revises: a17f349962a1
 Create Date: 2026-11-23 13:04:11.168623
+
+Downgrade loses: every API key, the audit log (table change), each estimate's status and
+superseded_by (retracted and superseded estimates become active again), and the row
+versions behind ETags.
 """
 
 from collections.abc import Sequence

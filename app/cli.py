@@ -11,7 +11,7 @@ def _migrate(args: argparse.Namespace) -> int:
     from alembic.script.revision import RevisionError
 
     from app import migrate
-    from app.db import get_engine
+    from app.db import bulk_engine
 
     if not args.down:
         migrate.upgrade(revision=args.revision or "head")
@@ -25,7 +25,7 @@ def _migrate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    current = migrate.current_revision(get_engine())
+    current = migrate.current_revision(bulk_engine())
     try:
         plan = migrate.downgrade_plan(current, args.revision)
     except RevisionError as exc:
@@ -65,9 +65,9 @@ def _check(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from app import dump
-    from app.db import get_engine
+    from app.db import bulk_engine
 
-    with get_engine().connect() as conn:
+    with bulk_engine().connect() as conn:
         counts = dump.export(conn, args.path)
     print(f"exported {sum(counts.values()):,} rows of {len(counts)} tables to {args.path}")
     return 0
@@ -75,10 +75,10 @@ def _export(args: argparse.Namespace) -> int:
 
 def _restore(path: Path) -> int:
     from app import dump
-    from app.db import get_engine
+    from app.db import bulk_engine
 
     try:
-        with get_engine().begin() as conn:
+        with bulk_engine().begin() as conn:
             counts = dump.restore(conn, path)
     except dump.DumpError as exc:
         print(f"{exc}; nothing was loaded", file=sys.stderr)
@@ -89,11 +89,11 @@ def _restore(path: Path) -> int:
 
 def _load(args: argparse.Namespace) -> int:
     from app import dump, seed
-    from app.db import get_engine, session_factory
+    from app.db import bulk_engine, session_factory
 
     if dump.is_dump(args.path):
         return _restore(args.path)
-    with session_factory(get_engine())() as session:
+    with session_factory(bulk_engine())() as session:
         try:
             report = seed.load(session, args.path)
         except seed.SeedError as exc:
@@ -111,11 +111,11 @@ def _keys(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import IntegrityError
 
     from app import auth
-    from app.db import get_engine, session_factory
+    from app.db import bulk_engine, session_factory
     from app.enums import Role
     from app.models import ApiKey
 
-    with session_factory(get_engine())() as session:
+    with session_factory(bulk_engine())() as session:
         if args.action == "create":
             try:
                 key = auth.create_key(session, args.name, Role(args.role))

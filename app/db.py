@@ -130,6 +130,14 @@ def get_engine() -> Engine:
     return make_engine(settings.database_url, echo=settings.sql_echo, timeouts=True)
 
 
+@lru_cache
+def bulk_engine() -> Engine:
+    """The engine of the CLI's bulk work (dumps, loads, keys): the serving engine's limits
+    would end a streamed dump of a million rows half-way."""
+    settings = get_settings()
+    return make_engine(settings.database_url, echo=settings.sql_echo)
+
+
 async def get_session() -> AsyncIterator[Session]:
     """One session per request; reads only, so nothing is committed here. `async` only so
     that opening it costs no worker-thread hop (it connects on first use); the routes that

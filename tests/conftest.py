@@ -187,10 +187,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str) -> Iterator[str]:
-    """`dprk-labor serve` in a subprocess on a free loopback port; yields its base URL."""
+def live_server(database_url: str, **settings: str) -> Iterator[str]:
+    """`dprk-labor serve` in a subprocess on a free loopback port, with `settings` as
+    extra environment variables; yields its base URL."""
     port = free_port()
-    env = os.environ | {"DATABASE_URL": database_url, "RESPONSE_CACHE_MB": "64"}
+    env = os.environ | {"DATABASE_URL": database_url, "RESPONSE_CACHE_MB": "64"} | settings
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
         env=env,

@@ -64,7 +64,7 @@ def test_dump_and_restore_round_trip(backend, new_database, tmp_path: Path, targ
 def test_cli_export_and_load_restore(new_database, tmp_path: Path, monkeypatch, capsys):
     from app.cli import main
     from app.config import get_settings
-    from app.db import get_engine
+    from app.db import bulk_engine
 
     folder = tmp_path / "dump"
     url, engine = seeded("sqlite", new_database)
@@ -74,10 +74,10 @@ def test_cli_export_and_load_restore(new_database, tmp_path: Path, monkeypatch, 
     for db, args in ((url, ["export", str(folder)]), (target, ["load", str(folder)])):
         monkeypatch.setenv("DATABASE_URL", db)
         get_settings.cache_clear()
-        get_engine.cache_clear()
+        bulk_engine.cache_clear()
         assert main(args) == 0
-        get_engine().dispose()
+        bulk_engine().dispose()
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    bulk_engine.cache_clear()
     out = capsys.readouterr().out
     assert "exported" in out and "restored" in out

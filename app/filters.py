@@ -33,7 +33,8 @@ def parse_period_bound(value: str, name: str, *, end: bool) -> date:
 
 
 def parse_timestamp(value: str, name: str) -> datetime:
-    """An ISO 8601 date or date-time (`2026-01-01`, `2026-01-01T12:00:00Z`); no zone means UTC."""
+    """An ISO 8601 date or date-time (`2026-01-01`, `2026-01-01T12:00:00Z`) as a UTC time;
+    no zone means UTC."""
     try:
         if not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}", value, re.ASCII):
             raise ValueError
@@ -42,7 +43,15 @@ def parse_timestamp(value: str, name: str) -> datetime:
         raise BadParameter(
             name, f"expected an ISO 8601 time like 2026-01-01T00:00:00Z, got {value[:50]!r}"
         ) from None
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    if not at.tzinfo:
+        return at.replace(tzinfo=UTC)
+    try:
+        # here, not in the database driver: 9999-12-31T23:59:59-23:59 is past year 9999 in UTC
+        return at.astimezone(UTC)
+    except OverflowError:
+        raise BadParameter(
+            name, f"{value[:50]!r} is outside the years 1 to 9999 once converted to UTC"
+        ) from None
 
 
 def parse_country(value: str, name: str = "country") -> str:

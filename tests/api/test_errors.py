@@ -40,6 +40,9 @@ BAD_QUERIES = [
     ("/v1/documents?publisher=nobody", "publisher"),
     ("/v1/metrics?page=2", "page"),
     ("/v1/sectors?cursor=%%%", "cursor"),
+    # valid times whose UTC equivalents fall outside the years 1 to 9999
+    ("/v1/changes?since=9999-12-31T23:59:59-23:59", "since"),
+    ("/v1/changes?since=0001-01-01T00:00:00%2B23:59", "since"),
 ]
 
 

@@ -18,7 +18,7 @@ from app.queries import estimates as eq
 from app.queries.common import fetch_page
 from app.schemas import read
 
-SERIES_KEY = SortKey("period_start", Estimate.period_start, Estimate.id, is_date=True)
+SERIES_KEY = SortKey("period_start", Estimate.period_start, Estimate.id)
 
 
 def series_scope(f: EstimateFilters) -> str:

@@ -61,7 +61,7 @@ def citation_count() -> Any:
 
 SORT_KEYS: dict[EstimateSort, SortKey] = {
     EstimateSort.period_start: SortKey(
-        "period_start", Estimate.period_start, Estimate.id, nullable=True, is_date=True
+        "period_start", Estimate.period_start, Estimate.id, nullable=True
     ),
     EstimateSort.period_start_desc: SortKey(
         "-period_start",
@@ -69,18 +69,14 @@ SORT_KEYS: dict[EstimateSort, SortKey] = {
         Estimate.id,
         descending=True,
         nullable=True,
-        is_date=True,
     ),
-    EstimateSort.period_end: SortKey(
-        "period_end", Estimate.period_end, Estimate.id, nullable=True, is_date=True
-    ),
+    EstimateSort.period_end: SortKey("period_end", Estimate.period_end, Estimate.id, nullable=True),
     EstimateSort.period_end_desc: SortKey(
         "-period_end",
         Estimate.period_end,
         Estimate.id,
         descending=True,
         nullable=True,
-        is_date=True,
     ),
     EstimateSort.value: SortKey("value", Estimate.low, Estimate.id, nullable=True),
     EstimateSort.value_desc: SortKey(

@@ -40,8 +40,9 @@ def make_engine(
     sqlite = sa_url.get_backend_name() == "sqlite"
     kwargs: dict[str, Any] = {"echo": echo}
     if sqlite:
-        if sa_url.database and sa_url.database != ":memory:":
-            Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(sa_url.database)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
@@ -63,6 +64,14 @@ def make_engine(
         if statement_ms is not None:
             event.listen(engine, "before_cursor_execute", _sqlite_statement_starts)
     return engine
+
+
+def sqlite_path(database: str | None) -> Path | None:
+    """The file of a SQLite database (`file:...` for URI filenames such as a read-only
+    `file:x.sqlite3?mode=ro&uri=true`); None in memory."""
+    if not database or database == ":memory:":
+        return None
+    return Path(database.removeprefix("file:"))
 
 
 def postgres_timeouts() -> dict[str, Any]:

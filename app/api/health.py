@@ -1,7 +1,6 @@
 """Liveness and readiness probes."""
 
 import shutil
-from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
 from fastapi import APIRouter
@@ -10,7 +9,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.config import get_settings
-from app.db import SessionDep
+from app.db import SessionDep, sqlite_path
 from app.migrate import head_revision
 from app.schemas.read import Health, Ready
 
@@ -59,9 +58,8 @@ def _writable(conn: Connection) -> bool:
     PostgreSQL's free disk cannot be seen from SQL: a full disk there shows as 503s."""
     sqlite = conn.dialect.name == "sqlite"
     if sqlite:
-        path = conn.engine.url.database
-        folder = Path(path).parent if path and path != ":memory:" else None
-        if folder and shutil.disk_usage(folder).free < MIN_FREE_BYTES:
+        path = sqlite_path(conn.engine.url.database)
+        if path is not None and shutil.disk_usage(path.parent).free < MIN_FREE_BYTES:
             return False
         conn.exec_driver_sql("PRAGMA busy_timeout=0")  # a writer at work: writes do work
     try:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.api.writes import EXAMPLE_ETAG
 from app.models import Estimate
-from tests.api.test_writes import ESTIMATE, assert_problem, bearer, create_all, keys  # noqa: F401
+from tests.api.test_writes import ESTIMATE, assert_problem, bearer, create_all
+from tests.api.test_writes import keys as keys
 from tests.conftest import add_estimate
 
 CARD = "/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024"

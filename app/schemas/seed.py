@@ -5,18 +5,24 @@ models. Each YAML file holds a list of records of one kind. Ids are slugs: they 
 people cite, so they never change once published.
 """
 
+import re
 from datetime import date
 from typing import Annotated, Any, Self
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     FiniteFloat,
+    Strict,
     StringConstraints,
     create_model,
+    field_validator,
     model_validator,
 )
+from sqlalchemy import String
+from sqlalchemy.orm import QueryableAttribute
 
 from app.enums import (
     QUALIFIERS_BY_KIND,
@@ -28,11 +34,51 @@ from app.enums import (
     SourceKind,
     ValueKind,
 )
+from app.models import Citation, Document, Estimate, Metric, Sector, Source
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
-SnakeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+
+def column_length(*columns: QueryableAttribute[Any]) -> int:
+    """The longest string all of `columns` (String(n) columns) store: the least n.
+
+    The tables are the one source of each limit; a body that passed validation must fit."""
+    lengths = []
+    for col in columns:
+        assert isinstance(col.type, String) and col.type.length, f"{col} has no length"
+        lengths.append(col.type.length)
+    return min(lengths)
+
+
+Slug = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        max_length=column_length(Source.id, Document.id, Estimate.id),
+    ),
+]
+SnakeId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=column_length(Metric.id, Sector.id)),
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Alpha2 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_from_iso(value: Any) -> Any:
+    # FastAPI validates a JSON body as Python objects, where a strict date takes only date
+    # objects: the one string form, YYYY-MM-DD, is parsed here. Everything else is left to
+    # Strict() to refuse; lax, 0 would be 1970-01-01 and "2021-01-01T00:00" a date.
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return date.fromisoformat(value)
+    return value
+
+
+IsoDate = Annotated[date, Strict(), BeforeValidator(_date_from_iso)]
+
+# NUL cannot be stored by PostgreSQL; a lone surrogate is not a character and cannot be
+# encoded as UTF-8 (neither database nor JSON response can hold it).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class Record(BaseModel):
@@ -40,24 +86,36 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        # Before the field's own validation, so that every text field, constrained or
+        # not, refuses these with the same message (pydantic's would be vague or none).
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and (bad := _UNSTORABLE.search(text)):
+                char = bad.group()
+                what = "a NUL character" if char == "\x00" else "a lone surrogate"
+                raise ValueError(f"holds {what} (U+{ord(char):04X}), which cannot be stored")
+        return value
+
 
 class MetricIn(Record):
     id: SnakeId
-    name: Text
-    unit: Text
+    name: Text = Field(max_length=column_length(Metric.name))
+    unit: Text = Field(max_length=column_length(Metric.unit))
     kind: MetricKind
     description: Text
 
 
 class SectorIn(Record):
     id: SnakeId
-    name: Text
+    name: Text = Field(max_length=column_length(Sector.name))
     description: Text | None = None
 
 
 class SourceIn(Record):
     id: Slug
-    name: Text
+    name: Text = Field(max_length=column_length(Source.name))
     kind: SourceKind
     country: Alpha2 | None = None
     url: str | None = None
@@ -69,14 +127,16 @@ class DocumentFields(Record):
     title: Text
     kind: DocumentKind
     publisher: Slug | None = Field(None, description="source id; null when the text names none")
-    published_on: date | None = None
+    published_on: IsoDate | None = None
     published_precision: Precision = Precision.unknown
-    coverage_start: date | None = None
-    coverage_end: date | None = None
+    coverage_start: IsoDate | None = None
+    coverage_end: IsoDate | None = None
     url: str | None = None
-    un_symbol: str | None = None
+    un_symbol: str | None = Field(None, max_length=column_length(Document.un_symbol))
     is_public: bool = True
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")] = "en"
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")] = Field(
+        "en", max_length=column_length(Document.language)
+    )
     cites: list[Slug] = Field([], description="ids of documents this one cites")
     notes: Text | None = None
 
@@ -110,7 +170,7 @@ class ValueIn(Record):
 
     kind: ValueKind
     qualifier: Qualifier
-    unit: Text
+    unit: Text = Field(max_length=column_length(Estimate.unit))
     text: Text = Field(description="the value's original wording, e.g. 'around 100,000'")
     amount: FiniteFloat | None = Field(None, description="for kind=point")
     low: FiniteFloat | None = Field(None, description="for kind=range and lower_bound")
@@ -154,8 +214,8 @@ class ValueIn(Record):
 
 
 class PeriodIn(Record):
-    start: date | None = None
-    end: date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     precision: Precision
     text: Text = Field(description="the period's original wording, e.g. 'in 2023'")
 
@@ -173,7 +233,7 @@ class PeriodIn(Record):
 class ScopeIn(Record):
     worldwide: bool = False
     countries: list[Alpha2] = []
-    place: Text | None = None
+    place: Text | None = Field(None, max_length=column_length(Estimate.place))
 
     @model_validator(mode="after")
     def _one_scope(self) -> Self:
@@ -185,7 +245,11 @@ class ScopeIn(Record):
 class CitationIn(Record):
     document: Slug
     quote: Text = Field(description="verbatim from the document's stored text, where it has one")
-    locator: str | None = Field(None, description="where in the document, e.g. 'paragraph 3'")
+    locator: str | None = Field(
+        None,
+        max_length=column_length(Citation.locator),
+        description="where in the document, e.g. 'paragraph 3'",
+    )
 
 
 class EstimateIn(Record):
@@ -224,8 +288,10 @@ def patch_model(model: type[Record]) -> type[BaseModel]:
     so a PATCH obeys exactly the rules of a POST and of the seed files.
     """
     fields: dict[str, Any] = {
+        # rebuild_annotation keeps the field's constraints (max_length, pattern, ...), so
+        # that the PATCH body documents and checks them as the POST body does
         name: (
-            info.annotation | None,  # type: ignore[operator]
+            info.rebuild_annotation() | None,
             Field(None, alias=info.alias, description=info.description),
         )
         for name, info in model.model_fields.items()
@@ -233,6 +299,6 @@ def patch_model(model: type[Record]) -> type[BaseModel]:
     }
     return create_model(
         f"{model.__name__.removesuffix('In').removesuffix('Write')}Patch",
-        __config__=ConfigDict(extra="forbid"),
+        __base__=Record,  # unknown fields and unstorable text are refused here too
         **fields,
     )

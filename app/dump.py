@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import Connection, Date, DateTime, Integer, Table, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from app.migrate import head_revision
 from app.models import Base
@@ -107,14 +108,51 @@ def is_dump(folder: Path) -> bool:
     return (folder / "manifest.json").is_file()
 
 
-def _rows(path: Path, decode: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _rows(path: Path, decode: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, row) for each line of a table's file."""
     with path.open(encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            for name, parse in decode.items():
-                if row.get(name) is not None:
-                    row[name] = parse(row[name])
-            yield row
+        for number, line in enumerate(f, 1):
+            try:
+                row = json.loads(line)
+                for name, parse in decode.items():
+                    if row.get(name) is not None:
+                        row[name] = parse(row[name])
+            except ValueError as exc:  # bad JSON, or a date that is not ISO 8601
+                raise DumpError(f"{path.name} line {number}: {exc}") from None
+            yield number, row
+
+
+def _insert(conn: Connection, table: Table, batch: list[tuple[int, dict[str, Any]]]) -> None:
+    """Insert a batch of (line number, row); a row the database refuses (too long for its
+    column, a NUL, a broken constraint) becomes a DumpError naming the table and the row."""
+    try:
+        with conn.begin_nested():  # on PostgreSQL a failed statement spoils the transaction
+            conn.execute(insert(table), [row for _, row in batch])
+        return
+    except (DBAPIError, UnicodeEncodeError) as exc:
+        refusal = exc
+    # Rare, so slow is fine: one row at a time finds the one refused.
+    for number, row in batch:
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(table), row)
+        except (DBAPIError, UnicodeEncodeError) as exc:
+            key = ", ".join(f"{c.name}={row.get(c.name)!r}" for c in table.primary_key.columns)
+            raise DumpError(
+                f"{table.name}.ndjson line {number} ({key}) is refused by the database: "
+                f"{_reason(exc)}"
+            ) from None
+    # Each row fits alone but the batch did not (the batch's own statement failed).
+    first, last = batch[0][0], batch[-1][0]
+    raise DumpError(
+        f"{table.name}.ndjson lines {first}-{last} are refused by the database: {_reason(refusal)}"
+    ) from None
+
+
+def _reason(exc: Exception) -> str:
+    """The driver's own message, first line only (SQLAlchemy's adds the whole statement)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    return str(orig).strip().splitlines()[0]
 
 
 def restore(conn: Connection, folder: Path, progress: Progress | None = None) -> dict[str, int]:
@@ -138,17 +176,17 @@ def restore(conn: Connection, folder: Path, progress: Progress | None = None) ->
         if meta is None:
             raise DumpError(f"the dump has no table {table.name}")
         decode = _decoder(table)
-        batch: list[dict[str, Any]] = []
+        batch: list[tuple[int, dict[str, Any]]] = []
         n = 0
-        for row in _rows(folder / f"{table.name}.ndjson", decode):
-            batch.append(row)
+        for item in _rows(folder / f"{table.name}.ndjson", decode):
+            batch.append(item)
             if len(batch) == BATCH:
-                conn.execute(insert(table), batch)
+                _insert(conn, table, batch)
                 n += len(batch)
                 batch.clear()
                 progress(table.name, n, meta["rows"])
         if batch:
-            conn.execute(insert(table), batch)
+            _insert(conn, table, batch)
             n += len(batch)
         progress(table.name, n, meta["rows"], final=True)
         if n != meta["rows"]:

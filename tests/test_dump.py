@@ -81,3 +81,63 @@ def test_cli_export_and_load_restore(new_database, tmp_path: Path, monkeypatch, 
     bulk_engine.cache_clear()
     out = capsys.readouterr().out
     assert "exported" in out and "restored" in out
+
+
+def tamper(folder: Path, table: str, line: int, **values: object) -> dict:
+    """Change row `line` (1-based) of a dumped table; returns the changed row."""
+    path = folder / f"{table}.ndjson"
+    rows = [json.loads(r) for r in path.read_text("utf-8").splitlines()]
+    rows[line - 1] |= values
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    return rows[line - 1]
+
+
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL tests are off")
+@pytest.mark.parametrize(
+    ("table", "values", "says"),
+    [
+        ("source", {"name": "x" * 301}, "too long"),
+        ("document", {"notes": "a\x00b"}, "NUL"),
+        ("estimate", {"low": 5, "high": 1}, "low_le_high"),
+    ],
+)
+def test_a_row_the_database_refuses_fails_the_restore_naming_it(
+    new_database, tmp_path: Path, table, values, says
+):
+    # SQLite stores what PostgreSQL refuses (long strings, NUL): a dump made there
+    _, engine = seeded("sqlite", new_database)
+    folder = tmp_path / "dump"
+    with engine.connect() as conn:
+        dump.export(conn, folder)
+    engine.dispose()
+    row = tamper(folder, table, 2, **values)
+
+    url = new_database("postgresql")
+    migrate.upgrade(url)
+    restored = make_engine(url)
+    with pytest.raises(dump.DumpError) as caught, restored.begin() as conn:
+        dump.restore(conn, folder)
+    message = str(caught.value)
+    assert f"{table}.ndjson line 2 (id={row['id']!r})" in message
+    assert says in message
+    assert all(rows == [] for rows in everything(restored).values())
+    restored.dispose()
+
+
+def test_a_broken_dump_line_is_a_dump_error_naming_it(new_database, tmp_path: Path):
+    _, engine = seeded("sqlite", new_database)
+    folder = tmp_path / "dump"
+    with engine.connect() as conn:
+        dump.export(conn, folder)
+    engine.dispose()
+    tamper(folder, "document", 3, published_on="2021-13-01")
+    url = new_database("sqlite")
+    migrate.upgrade(url)
+    restored = make_engine(url)
+    with (
+        pytest.raises(dump.DumpError, match=r"document\.ndjson line 3: month"),
+        restored.begin() as conn,
+    ):
+        dump.restore(conn, folder)
+    assert all(rows == [] for rows in everything(restored).values())
+    restored.dispose()

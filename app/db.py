@@ -1,6 +1,11 @@
 """Engine, sessions and the `SessionDep` dependency."""
 
+import contextlib
+import logging
 import math
+import os
+import socket
+import threading
 import time
 from collections.abc import AsyncIterator
 from functools import lru_cache
@@ -10,11 +15,14 @@ from typing import Annotated, Any
 from fastapi import Depends
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import get_settings
 
 WRITE_OPTION = "dprk_write"
+
+log = logging.getLogger("app")
 
 
 def normalise_url(url: str) -> str:
@@ -45,11 +53,14 @@ def make_engine(
             path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
-        kwargs["pool_pre_ping"] = True
+        # With timeouts, the watchdog's own ping (below) checks each connection instead.
+        kwargs["pool_pre_ping"] = not timeouts
         if timeouts:
             kwargs["pool_timeout"] = settings.db_pool_timeout
             kwargs["connect_args"] = postgres_timeouts()
     engine = create_engine(url, **kwargs)
+    if timeouts and not sqlite:
+        Watchdog(settings.db_statement_timeout_ms / 1000 + WATCHDOG_GRACE).watch(engine)
     if sqlite:
         statement_ms = settings.db_statement_timeout_ms if timeouts else None
         lock_ms = settings.db_lock_timeout_ms if timeouts else 30_000
@@ -89,6 +100,89 @@ def postgres_timeouts() -> dict[str, Any]:
         "keepalives_count": 3,
         "tcp_user_timeout": 10_000,
     }
+
+
+# Seconds past the server's statement timeout before the watchdog gives up on an answer.
+WATCHDOG_GRACE = 2.0
+# A ping is a round trip: a server that takes longer than this is not answering.
+PING_DEADLINE = 1.0
+
+
+class Watchdog:
+    """Client-side deadlines for PostgreSQL: a statement, ping, commit or rollback still
+    waiting for the server past its deadline has its connection's socket shut down, so
+    the waiting thread fails at once (a 503) and the pool drops the connection.
+
+    The server's statement and lock timeouts end slow work; they cannot end a wait on a
+    server that has stopped answering altogether (hung, or behind a network that drops
+    packets while the local side still acknowledges them), and without this a request
+    thread would wait on it for good."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.lock = threading.Lock()
+        self.waiting: dict[int, tuple[float, int]] = {}  # id(connection) -> (deadline, fd)
+        self.thread: threading.Thread | None = None
+
+    def watch(self, engine: Engine) -> None:
+        """Arm and disarm around every call of `engine` that waits for the server."""
+        self.dialect = engine.dialect
+        event.listen(engine, "checkout", self._ping)
+        event.listen(engine, "before_cursor_execute", self._statement_starts)
+        event.listen(engine, "after_cursor_execute", self._statement_ends)
+        event.listen(engine, "handle_error", lambda ctx: self._disarm(ctx.connection))
+        # No event follows a commit or rollback: the next statement or the check-in disarms.
+        event.listen(engine, "commit", lambda conn: self._arm(conn.connection.dbapi_connection))
+        event.listen(engine, "rollback", lambda conn: self._arm(conn.connection.dbapi_connection))
+        event.listen(engine, "reset", lambda dbapi_conn, *_: self._arm(dbapi_conn))
+        event.listen(engine, "checkin", lambda dbapi_conn, _record: self._disarm_dbapi(dbapi_conn))
+
+    def _ping(self, dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        self._arm(dbapi_conn, PING_DEADLINE)
+        try:
+            self.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError("the database did not answer a ping") from exc
+        finally:
+            self._disarm_dbapi(dbapi_conn)
+
+    def _statement_starts(self, conn: Connection, *_args: Any) -> None:
+        self._arm(conn.connection.dbapi_connection)
+
+    def _statement_ends(self, conn: Connection, *_args: Any) -> None:
+        self._disarm(conn)
+
+    def _arm(self, dbapi_conn: Any, seconds: float | None = None) -> None:
+        if dbapi_conn is None:
+            return
+        deadline = time.monotonic() + (seconds or self.deadline)
+        with self.lock:
+            self.waiting[id(dbapi_conn)] = (deadline, dbapi_conn.fileno())
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
+                self.thread.start()
+
+    def _disarm(self, conn: Connection | None) -> None:
+        if conn is not None and not conn.invalidated:
+            self._disarm_dbapi(conn.connection.dbapi_connection)
+
+    def _disarm_dbapi(self, dbapi_conn: Any) -> None:
+        with self.lock:
+            self.waiting.pop(id(dbapi_conn), None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(0.1)
+            now = time.monotonic()
+            with self.lock:
+                overdue = [k for k, (deadline, _fd) in self.waiting.items() if deadline < now]
+                fds = [self.waiting.pop(k)[1] for k in overdue]
+            for fd in fds:
+                log.warning("the database has not answered in time; dropping its connection")
+                # A duplicate of the descriptor: shutting it down ends the connection for
+                # its owner too, and the owner's own descriptor stays the owner's to close.
+                with contextlib.suppress(OSError), socket.socket(fileno=os.dup(fd)) as sock:
+                    sock.shutdown(socket.SHUT_RDWR)
 
 
 # SQLite has no statement timeout of its own: a progress handler, called every this many

@@ -119,21 +119,24 @@ def test_concurrent_patches_with_one_etag_let_exactly_one_win(live: Live, patche
         assert last["sectors"] == [s["id"] for s in stored["sectors"]]
 
 
-def test_concurrent_creates_of_one_id_give_one_201_and_409s_naming_id(live: Live):
-    body = SOURCE | {"id": "racing-ministry"}
+def one_create_wins(live: Live, collection: str, bodies: list[dict]) -> int:
+    """POST `bodies` (one id) to `collection` at once: one 201, 409s naming `id`; the
+    winner's index."""
     results = race(
-        live.base,
-        WRITERS,
-        lambda c, i: c.post(
-            "/v1/sources", json=body | {"name": f"Ministry {i}"}, headers=live.editor
-        ),
+        live.base, len(bodies), lambda c, i: c.post(collection, json=bodies[i], headers=live.editor)
     )
-    assert statuses(results) == [201] + [409] * (WRITERS - 1), statuses(results)
+    assert statuses(results) == [201] + [409] * (len(bodies) - 1), statuses(results)
     for r in results.values():
         if r.status_code == 409:
             assert r.headers["content-type"] == "application/problem+json"
             assert r.json()["parameter"] == "id"
-    winner = winner_of(results, 201)
+    return winner_of(results, 201)
+
+
+def test_concurrent_creates_of_one_id_give_one_201_and_409s_naming_id(live: Live):
+    body = SOURCE | {"id": "racing-ministry"}
+    bodies = [body | {"name": f"Ministry {i}"} for i in range(WRITERS)]
+    winner = one_create_wins(live, "/v1/sources", bodies)
     stored = httpx.get(f"{live.base}/v1/sources/racing-ministry").json()
     assert stored["name"] == f"Ministry {winner}"
     log = httpx.get(
@@ -162,15 +165,8 @@ def test_concurrent_creates_of_one_estimate_never_overwrite(live: Live):
         "origin_document": document["id"],
         "citations": [citation],
     }
-    results = race(
-        live.base,
-        WRITERS,
-        lambda c, i: c.post(
-            "/v1/estimates", json=body | {"notes": f"editor {i}"}, headers=live.editor
-        ),
-    )
-    assert statuses(results) == [201] + [409] * (WRITERS - 1), statuses(results)
-    winner = winner_of(results, 201)
+    bodies = [body | {"notes": f"editor {i}"} for i in range(WRITERS)]
+    winner = one_create_wins(live, "/v1/estimates", bodies)
     stored = httpx.get(f"{live.base}/v1/estimates/{body['id']}").json()
     assert stored["notes"] == f"editor {winner}"
     history = httpx.get(f"{live.base}/v1/estimates/{body['id']}/history").json()["data"]

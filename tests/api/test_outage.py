@@ -149,16 +149,24 @@ def test_postgresql_read_only_database_refuses_writes_with_503_and_says_so(pg_se
         conn.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
     admin.dispose()
     with live_server(url) as base:
-        ready = httpx.get(f"{base}/readyz", timeout=QUICK).json()
-        assert ready["status"] == "ok" and ready["writable"] is False
-        assert httpx.get(base + CARD, timeout=QUICK).status_code == 200
-        r = httpx.post(
-            f"{base}/v1/sources",
-            json=SOURCE,
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=QUICK,
-        )
-        assert_unavailable(r)
+        assert_read_only(base, key)
+
+
+def create_source(base: str, key: str, id: str, timeout: float = QUICK) -> httpx.Response:
+    return httpx.post(
+        f"{base}/v1/sources",
+        json=SOURCE | {"id": id},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=timeout,
+    )
+
+
+def assert_read_only(base: str, key: str) -> None:
+    """Reads work, /readyz says so and that writes do not, a write is a 503."""
+    assert httpx.get(base + CARD, timeout=QUICK).status_code == 200
+    ready = httpx.get(f"{base}/readyz", timeout=QUICK).json()
+    assert ready["status"] == "ok" and ready["writable"] is False
+    assert_unavailable(create_source(base, key, "not-stored"))
 
 
 def sqlite_file(url: str) -> str:
@@ -176,15 +184,7 @@ def test_sqlite_held_by_another_writer_is_a_503_for_writes_and_reads_go_on(sqlit
             results: list[httpx.Response] = []
 
             def write(i: int) -> None:
-                body = SOURCE | {"id": f"blocked-{i}"}
-                results.append(
-                    httpx.post(
-                        f"{base}/v1/sources",
-                        json=body,
-                        headers={"Authorization": f"Bearer {key}"},
-                        timeout=10,
-                    )
-                )
+                results.append(create_source(base, key, f"blocked-{i}", timeout=10))
 
             writers = [threading.Thread(target=write, args=(i,)) for i in range(6)]
             for t in writers:
@@ -200,12 +200,7 @@ def test_sqlite_held_by_another_writer_is_a_503_for_writes_and_reads_go_on(sqlit
         for r in results:
             assert_unavailable(r)
         assert httpx.get(f"{base}/v1/sources/blocked-0", timeout=QUICK).status_code == 404
-        ok = httpx.post(
-            f"{base}/v1/sources",
-            json=SOURCE | {"id": "unblocked"},
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=QUICK,
-        )
+        ok = create_source(base, key, "unblocked")
         assert ok.status_code == 201, ok.text
 
 
@@ -213,15 +208,6 @@ def test_sqlite_read_only_file_serves_reads_and_answers_writes_with_503(sqlite_s
     url, key = sqlite_seeded
     read_only = f"sqlite:///file:{sqlite_file(url)}?mode=ro&uri=true"
     with live_server(read_only) as base:
-        assert httpx.get(base + CARD, timeout=QUICK).status_code == 200
-        ready = httpx.get(f"{base}/readyz", timeout=QUICK).json()
-        assert ready["status"] == "ok" and ready["writable"] is False
-        r = httpx.post(
-            f"{base}/v1/sources",
-            json=SOURCE,
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=QUICK,
-        )
-        assert_unavailable(r)
+        assert_read_only(base, key)
     with live_server(url) as base:
         assert httpx.get(f"{base}/readyz", timeout=QUICK).json()["writable"] is True

@@ -58,6 +58,8 @@ class DataVersion:
         self.conn: Any = None  # SQLite: a driver connection; PostgreSQL: an AsyncConnection
         self.dialect: str | None = None
         self.connecting: asyncio.Task[Any] | None = None
+        self.reading: asyncio.Task[tuple[int, object | None]] | None = None
+        self.reads = 0  # reads begun: a read's serial number
 
     async def __call__(self) -> object | None:
         """The current version, or None when it cannot be read now (then nothing is cached)."""
@@ -98,15 +100,33 @@ class DataVersion:
             done, _ = await asyncio.wait({task}, timeout=self.READ_TIMEOUT)
             if not done or task.exception() is not None or self.conn is None:
                 return None
-        query = asyncio.ensure_future(self.conn.execute(_VERSION_SQL["postgresql"]))
-        done, _ = await asyncio.wait({query}, timeout=self.READ_TIMEOUT)
-        if not done:
-            query.cancel()  # goes on in the background; the connection is dropped
-            log.warning("the data version took over %s s; reconnecting", self.READ_TIMEOUT)
-            self.close()
-            return None
-        row = await query.result().fetchone()
-        return row[0] if row else None
+        # A read that began before this request arrived may miss a commit the client saw
+        # end: wait for it, then share the next read with every request waiting by then
+        # (under load one query serves many requests).
+        arrived = self.reads
+        deadline = asyncio.get_running_loop().time() + self.READ_TIMEOUT
+        while True:
+            read = self.reading
+            if read is None or read.done():
+                self.reads += 1
+                read = self.reading = asyncio.create_task(self._query(self.reads))
+            remaining = deadline - asyncio.get_running_loop().time()
+            done, _ = await asyncio.wait({read}, timeout=max(remaining, 0))
+            if not done:
+                log.warning("the data version took over %s s; reconnecting", self.READ_TIMEOUT)
+                read.cancel()  # goes on in the background; the connection is dropped
+                self.close()
+                return None
+            if read.cancelled():  # another request gave up on it
+                return None
+            serial, version = read.result()
+            if serial > arrived:
+                return version
+
+    async def _query(self, serial: int) -> tuple[int, object | None]:
+        cursor = await self.conn.execute(_VERSION_SQL["postgresql"])
+        row = await cursor.fetchone()
+        return serial, row[0] if row else None
 
     async def _connect(self) -> None:
         import psycopg

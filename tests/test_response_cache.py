@@ -91,3 +91,36 @@ def test_concurrent_requests_for_one_answer_build_it_once(backend, new_database)
         for t in threads:
             t.join()
         assert sorted(seen) == ["hit"] * 7 + ["miss"], seen
+
+
+def test_a_write_is_seen_by_the_next_read_while_other_reads_are_in_flight(backend, new_database):
+    """Readers keep the data-version reads busy (PostgreSQL shares one among the requests
+    waiting for it); every read made after a write returned shows that write."""
+    url = new_database(backend)
+    key = seed_database(url, editor="ed")
+    with live_server(url) as base:
+        stop = threading.Event()
+
+        def hammer() -> None:
+            with httpx.Client(base_url=base) as c:
+                while not stop.is_set():
+                    c.get(ESTIMATE)
+
+        readers = [threading.Thread(target=hammer) for _ in range(6)]
+        for t in readers:
+            t.start()
+        try:
+            with httpx.Client(base_url=base) as c:
+                for n in range(15):
+                    etag = c.get(ESTIMATE).headers["etag"]
+                    r = c.patch(
+                        ESTIMATE,
+                        json={"notes": f"edit {n}"},
+                        headers={"Authorization": f"Bearer {key}", "If-Match": etag},
+                    )
+                    assert r.status_code == 200, r.text
+                    assert c.get(ESTIMATE).json()["notes"] == f"edit {n}"
+        finally:
+            stop.set()
+            for t in readers:
+                t.join()

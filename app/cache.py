@@ -47,7 +47,8 @@ _MAX_ENTRY = 4 * 1024 * 1024
 
 class DataVersion:
     """The database's data version, read on a connection of its own, without ever making
-    the event loop wait on the database: SQLite's is a local read of a counter; PostgreSQL's
+    the event loop wait on the database: SQLite's is a local read of a counter (with a
+    50 ms lock wait at most); PostgreSQL's
     is an asynchronous query given READ_TIMEOUT seconds, after which (or on any error) the
     answer is built afresh without the cache, and the connection is made anew."""
 
@@ -80,6 +81,10 @@ class DataVersion:
             fairy = self.engine().raw_connection()
             self.conn = fairy.dbapi_connection
             fairy.detach()  # kept for good, outside the pool the requests share
+            # Readers never wait for writers under WAL, but a checkpoint's restart or a
+            # recovery can make even this read wait: on the event loop, 50 ms at most
+            # (then the request goes without the cache).
+            self.conn.execute("PRAGMA busy_timeout=50")
         cursor = self.conn.cursor()
         try:
             cursor.execute(_VERSION_SQL["sqlite"])

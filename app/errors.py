@@ -191,10 +191,11 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         if unauthorized is not None:
             return await _app_error(request, unauthorized)
     params = _validation_params(exc)
-    in_body = any(p.location == "body" for p in params)
-    status = 422 if in_body else 400
+    # The same type and title as the API's own errors of the same place (InvalidBody,
+    # BadParameter), so that a client tells them apart by status and type alone.
+    kind = InvalidBody if any(p.location == "body" for p in params) else BadParameter
     detail = "; ".join(f"{p.name}: {p.reason}" for p in params)
-    return problem_response(request, status, "invalid-parameter", "Invalid input", detail, params)
+    return problem_response(request, kind.status, kind.slug, kind.title, detail, params)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

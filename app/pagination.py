@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy import BigInteger, ColumnElement, Select, tuple_
 from starlette.datastructures import URL
 
 from app.config import get_settings
@@ -111,10 +111,10 @@ class SortKey:
         if not isinstance(decoded, list) or len(decoded) != 3 or decoded[0] != self.name:
             raise _refused()
         _, value, tie = decoded
-        tie = _typed(tie, _python_type(self.tiebreak))
+        tie = _typed(tie, self.tiebreak)
         if value is None and self.nullable:
             return None, tie
-        return _typed(value, _python_type(self.column)), tie
+        return _typed(value, self.column), tie
 
 
 # Without CURSOR_SECRET anyone can read this key here and sign a cursor. That is still safe:
@@ -124,6 +124,7 @@ _BUILTIN_KEY = b"dprk-labor-api cursor key; set CURSOR_SECRET in production"
 _MAC_BYTES = 16  # 128 bits: guessing is hopeless, and the cursor stays short
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 _INT64 = range(-(2**63), 2**63)
+_INT32 = range(-(2**31), 2**31)  # SQLAlchemy's Integer: PostgreSQL's `integer`
 
 
 def _mac(payload: bytes) -> bytes:
@@ -156,18 +157,18 @@ def _refused() -> BadParameter:
     )
 
 
-def _python_type(column: Any) -> type:
-    return cast(type, column.type.python_type)
-
-
-def _typed(value: Any, kind: type) -> Any:
-    """`value`, read from a cursor's JSON, as a `kind` (str, int, float or date) that both
-    databases accept as a parameter; a 400 naming `cursor` otherwise."""
+def _typed(value: Any, column: Any) -> Any:
+    """`value`, read from a cursor's JSON, as a value of `column`'s type (str, int, float
+    or date) in its range, which both databases accept as a parameter; a 400 naming
+    `cursor` otherwise."""
+    kind = cast(type, column.type.python_type)
     if isinstance(value, bool):  # an int to isinstance, never a sort value
         raise _refused()
     if kind is int or kind is float:
-        # both databases store integers in 64 bits; NaN and the infinities are never issued
-        if isinstance(value, int) and value in _INT64:
+        # an integer column's own width (a 32-bit one refuses 2**31 on PostgreSQL); NaN and
+        # the infinities are never issued
+        width = _INT32 if kind is int and not isinstance(column.type, BigInteger) else _INT64
+        if isinstance(value, int) and value in width:
             return float(value) if kind is float else value
         if kind is float and isinstance(value, float) and math.isfinite(value):
             return value

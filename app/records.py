@@ -104,6 +104,7 @@ def reference_problems(record: BaseModel, catalog: Catalog) -> list[tuple[str, s
     if isinstance(record, SourceIn) and record.country:
         need("country", "country", [record.country])
     if isinstance(record, DocumentFields):
+        plausible("published_on", record.published_on)
         plausible("coverage_start", record.coverage_start)
         plausible("coverage_end", record.coverage_end)
         if record.publisher:

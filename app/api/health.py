@@ -45,11 +45,16 @@ def readyz(session: SessionDep) -> Ready | JSONResponse:
         writable = _writable(conn) if revision == head else None
     except SQLAlchemyError:
         body = Ready(status="unavailable", database="unreachable", revision=None, head=head)
-        return JSONResponse(body.model_dump(), status_code=503)
+        return _unready(body)
     if revision != head:
         body = Ready(status="unavailable", database="not migrated", revision=revision, head=head)
-        return JSONResponse(body.model_dump(), status_code=503)
+        return _unready(body)
     return Ready(status="ok", database="ok", revision=revision, head=head, writable=writable)
+
+
+def _unready(body: Ready) -> JSONResponse:
+    headers = {"Retry-After": str(get_settings().retry_after)}
+    return JSONResponse(body.model_dump(), status_code=503, headers=headers)
 
 
 def _writable(conn: Connection) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.api.writes import EXAMPLE_ETAG
 from app.models import Estimate
-from tests.api.test_writes import ESTIMATE, assert_problem, bearer, create_all
+from tests.api.test_writes import DOCUMENT, ESTIMATE, assert_problem, bearer, create_all
 from tests.api.test_writes import keys as keys
 from tests.conftest import add_estimate
 
@@ -35,6 +35,23 @@ def test_a_period_outside_the_plausible_years_is_422_naming_the_field(client, ke
     assert_problem(r, 422, f"period.{field}")
     assert "1945" in r.json()["detail"]
     assert client.get("/v1/estimates/implausible").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
+def test_a_document_published_outside_the_plausible_years_is_422(client, keys, value):
+    create_all(client, keys["editor"])
+    body = DOCUMENT | {"id": "implausible-release", "published_on": value}
+    r = client.post("/v1/documents", json=body, headers=bearer(keys["editor"]))
+    assert_problem(r, 422, "published_on")
+
+
+def test_a_body_error_has_the_type_of_the_apis_own_body_errors(client, keys):
+    r = client.post("/v1/sources", json={"id": "x"}, headers=bearer(keys["editor"]))
+    assert_problem(r, 422)
+    assert r.json()["type"].endswith("/invalid-body") and r.json()["title"] == "Invalid body"
+    query = client.get("/v1/estimates?limit=0")
+    assert_problem(query, 400, "limit")
+    assert query.json()["type"].endswith("/invalid-parameter")
 
 
 def test_a_period_from_the_first_plausible_year_is_accepted(client, keys):

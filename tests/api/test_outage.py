@@ -86,6 +86,7 @@ def test_postgresql_cut_off_is_a_quick_503_and_recovers_by_itself(proxied):
     assert_unavailable(write)
     ready = httpx.get(f"{base}/readyz", timeout=QUICK)
     assert ready.status_code == 503 and ready.json()["database"] == "unreachable"
+    assert int(ready.headers["retry-after"]) > 0
     assert_alive(base)
 
     proxy.restore()

@@ -107,7 +107,10 @@ quotations, with their source, and go to the publisher for anything more.
 ## Conventions
 
 * Every list has one shape, `{"data": [...], "meta": {"limit", "count", "next_cursor",
-  "next", "total"}}`; follow `meta.next` for the next page.
+  "next", "total", "undated", "undated_url"}}`; follow `meta.next` for the next page.
+* A date range leaves out figures whose period is unknown, and says so: `meta.undated` is
+  how many matched every other filter, `meta.undated_url` lists them; `undated=include`
+  keeps them in.
 * Filters combine with AND; repeating one (`metric=workers_abroad&metric=revenue_usd`)
   means OR.
 * Every error is RFC 9457 `application/problem+json` naming the bad `parameter`. Unknown or
@@ -648,7 +651,15 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 "superseded_by": None,
             },
         ],
-        "meta": {"limit": 50, "count": 2, "next_cursor": None, "next": None, "total": None},
+        "meta": {
+            "limit": 50,
+            "count": 2,
+            "next_cursor": None,
+            "next": None,
+            "total": None,
+            "undated": None,
+            "undated_url": None,
+        },
     },
     ("get_estimate", "200"): {
         "id": "panel-2024-workers-abroad-2023",
@@ -778,6 +789,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
             "next_cursor": "WyJjb2RlIiwiQ04iLCJDTiJd",
             "next": "http://127.0.0.1:8000/v1/countries?has_estimates=true&limit=1&cursor=WyJjb2RlIiwiQ04iLCJDTiJd",
             "total": None,
+            "undated": None,
+            "undated_url": None,
         },
     },
     ("get_country", "200"): {
@@ -809,6 +822,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
             "next_cursor": "WyJpZCIsImFub255bW91cy1kYW5kb25nLXJlc2lkZW50IiwiYW5vbnltb3VzLWRhbmRvbmctcmVzaWRlbnQiXQ",  # noqa: E501
             "next": "http://127.0.0.1:8000/v1/sources?limit=1&cursor=WyJpZCIsImFub255bW91cy1kYW5kb25nLXJlc2lkZW50IiwiYW5vbnltb3VzLWRhbmRvbmctcmVzaWRlbnQiXQ",
             "total": None,
+            "undated": None,
+            "undated_url": None,
         },
     },
     ("get_source", "200"): {
@@ -859,7 +874,15 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 "citation_count": 0,
             }
         ],
-        "meta": {"limit": 1, "count": 1, "next_cursor": None, "next": None, "total": None},
+        "meta": {
+            "limit": 1,
+            "count": 1,
+            "next_cursor": None,
+            "next": None,
+            "total": None,
+            "undated": None,
+            "undated_url": None,
+        },
     },
     ("get_document", "200"): {
         "id": "russia-2019-report-to-1718-committee",
@@ -984,6 +1007,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
             "next_cursor": "WyJpZCIsImVtcGxveWVyX2NvdW50IiwiZW1wbG95ZXJfY291bnQiXQ",
             "next": "http://127.0.0.1:8000/v1/metrics?limit=1&cursor=WyJpZCIsImVtcGxveWVyX2NvdW50IiwiZW1wbG95ZXJfY291bnQiXQ",
             "total": None,
+            "undated": None,
+            "undated_url": None,
         },
     },
     ("list_sectors", "200"): {
@@ -1001,6 +1026,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
             "next_cursor": "WyJpZCIsImNvbnN0cnVjdGlvbiIsImNvbnN0cnVjdGlvbiJd",
             "next": "http://127.0.0.1:8000/v1/sectors?limit=1&cursor=WyJpZCIsImNvbnN0cnVjdGlvbiIsImNvbnN0cnVjdGlvbiJd",
             "total": None,
+            "undated": None,
+            "undated_url": None,
         },
     },
     ("get_citation", "200"): {
@@ -1056,6 +1083,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
             "next_cursor": "WyJpZCIsMSwxXQ",
             "next": "http://127.0.0.1:8000/v1/changes?limit=1&cursor=WyJpZCIsMSwxXQ",
             "total": None,
+            "undated": None,
+            "undated_url": None,
         },
     },
     ("estimate_history", "200"): {
@@ -1138,7 +1167,15 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 },
             }
         ],
-        "meta": {"limit": 1, "count": 1, "next_cursor": None, "next": None, "total": None},
+        "meta": {
+            "limit": 1,
+            "count": 1,
+            "next_cursor": None,
+            "next": None,
+            "total": None,
+            "undated": None,
+            "undated_url": None,
+        },
     },
     ("healthz", "200"): {"status": "ok"},
     ("readyz", "200"): {

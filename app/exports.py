@@ -185,6 +185,7 @@ def export(
     extra: Callable[[list[Any]], list[dict[str, Any]]] | None = None,
     extra_columns: list[str] | None = None,
     session: Session | None = None,
+    headers: dict[str, str] | None = None,
 ) -> StreamingResponse:
     """Stream every item `fetch` pages through, as CSV (flat columns) or NDJSON (items).
 
@@ -220,7 +221,9 @@ def export(
 
     disposition = f'attachment; filename="{filename(request, resource, fmt)}"'
     return StreamingResponse(
-        body(), media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition}
+        body(),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": disposition, **(headers or {})},
     )
 
 

@@ -75,6 +75,14 @@ class Match(StrEnum):
     within = "within"
 
 
+class Undated(StrEnum):
+    """What a date range does with figures whose period is unknown."""
+
+    exclude = "exclude"
+    include = "include"
+    only = "only"
+
+
 class EstimateSort(StrEnum):
     """Orderings of /v1/estimates; `-` for descending. Estimates with no period come last."""
 
@@ -104,6 +112,7 @@ class EstimateFilters:
     period_from: date | None = None
     period_to: date | None = None
     match: Match = Match.overlaps
+    undated: Undated = Undated.exclude
     min_value: float | None = None
     max_value: float | None = None
     q: str | None = None
@@ -114,6 +123,11 @@ class EstimateFilters:
     q_ids: list[str] | None = None
     # set by prepare, which then has nothing more to do (an export's pages)
     prepared: bool = False
+
+    @property
+    def dated(self) -> bool:
+        """Whether a date range is asked for (which leaves out figures with no period)."""
+        return self.period_from is not None or self.period_to is not None
 
     def __post_init__(self) -> None:
         if self.period_from and self.period_to and self.period_from > self.period_to:

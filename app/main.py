@@ -74,7 +74,7 @@ def create_app() -> FastAPI:
         allow_origins=[o.strip() for o in settings.cors_origins.split(",") if o.strip()],
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["Accept", "If-None-Match"],
-        expose_headers=["ETag", "Content-Disposition", "Cache-Control"],
+        expose_headers=["ETag", "Content-Disposition", "Cache-Control", "X-Undated-Count", "Link"],
         max_age=600,
     )
     return app

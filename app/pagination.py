@@ -34,6 +34,17 @@ class PageMeta(BaseModel):
     total: int | None = Field(
         None, description="all matching items; only with `count=true` (it costs a query)"
     )
+    undated: int | None = Field(
+        None,
+        description="figures that match every other filter but have no known period, so a "
+        "date range (or a series, which plots dated figures only) left them out; null when "
+        "nothing was left out for want of a date",
+        examples=[1],
+    )
+    undated_url: str | None = Field(
+        None,
+        description="the list of those figures (`undated=only`); null when `undated` is",
+    )
 
 
 T = TypeVar("T")
@@ -191,6 +202,30 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def with_undated(page: "Page[Any]", count: int, listed_at: URL) -> "Page[Any]":
+    """`page` whose meta says that `count` figures without a known period were left out,
+    with the URL `listed_at` that lists them (`undated=only` added)."""
+    if count:
+        link = undated_link(listed_at)
+        page.meta = page.meta.model_copy(update={"undated": count, "undated_url": link})
+    return page
+
+
+def undated_headers(count: int, listed_at: URL) -> dict[str, str]:
+    """What an export (which has no meta) says of the figures left out for want of a date:
+    `X-Undated-Count` and a `Link` with rel="undated" to their list."""
+    if not count:
+        return {}
+    return {"X-Undated-Count": str(count), "Link": f'<{undated_link(listed_at)}>; rel="undated"'}
+
+
+def undated_link(listed_at: URL) -> str:
+    # The date range does not apply to them: only its other filters.
+    dates = ["period_from", "period_to", "match"]
+    url = listed_at.remove_query_params(["cursor", "undated", "format", *dates])
+    return str(url.include_query_params(undated="only"))
 
 
 def keyset_queries(

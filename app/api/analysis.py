@@ -10,7 +10,7 @@ from app.db import SessionDep, one_snapshot
 from app.errors import problem_responses
 from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
 from app.filters import EstimateFilters
-from app.pagination import Page
+from app.pagination import Page, undated_headers, with_undated
 from app.queries import analysis as queries
 from app.queries.estimates import prepare
 from app.schemas.read import Conflict, SeriesPoint
@@ -36,11 +36,16 @@ def series(
     """The estimates of one `metric` and one exact scope (`country=CN`: estimates about China
     alone; `country=CN&country=RU`: about the two together; `worldwide=true`), oldest first,
     one point per estimate however often it was echoed, with low/high for error bars and the
-    claimant for the legend. Estimates without a known period are left out. Other estimate
-    filters apply."""
+    claimant for the legend. Estimates without a known period are left out: `meta.undated`
+    counts those of this metric and scope, and `meta.undated_url` lists them (an export says
+    so in `X-Undated-Count` and a `Link` with rel="undated"). Other estimate filters apply."""
+    queries.series_scope(filters)  # its 400s come before prepare's
+    one_snapshot(session)  # before prepare: an export's pages and filters see one
+    filters = prepare(session, filters)  # once for every page of an export
+    left_out = queries.series_undated(session, filters)
+    # The undated figures are listed by /v1/estimates, with the same filters.
+    estimates = url.replace(path=url.path.removesuffix("/series") + "/estimates")
     if fmt is not Format.json:
-        one_snapshot(session)  # before prepare: the export's pages and filters see one
-        filters = prepare(session, filters)  # once for every page
         return export(
             request,
             fmt,
@@ -48,8 +53,9 @@ def series(
             SeriesPoint,
             lambda p: queries.series(session, filters, p, url),
             session=session,
+            headers=undated_headers(left_out, estimates),
         )
-    return queries.series(session, filters, page, url)
+    return with_undated(queries.series(session, filters, page, url), left_out, estimates)
 
 
 @router.get(

@@ -16,11 +16,12 @@ from app.filters import (
     EstimateFilters,
     EstimateSort,
     Match,
+    Undated,
     parse_country,
     parse_period_bound,
 )
 from app.http import json_response
-from app.pagination import Page
+from app.pagination import Page, undated_headers, with_undated
 from app.queries import estimates as queries
 from app.schemas.read import EstimateDetail, EstimateSummary
 
@@ -85,10 +86,17 @@ async def estimate_filters(
         Match,
         Query(
             description="`overlaps`: the estimate's period overlaps the range (default); "
-            "`within`: it lies inside the range. Estimates without a known period never "
-            "match a date range"
+            "`within`: it lies inside the range"
         ),
     ] = Match.overlaps,
+    undated: Annotated[
+        Undated,
+        Query(
+            description="figures whose period is unknown: a date range leaves them out "
+            "(`exclude`, default; `meta.undated` counts them), `include` keeps them in "
+            "beside the range, `only` lists just them"
+        ),
+    ] = Undated.exclude,
     min_value: Annotated[
         float | None,
         Query(
@@ -136,6 +144,7 @@ async def estimate_filters(
         else None,
         period_to=parse_period_bound(period_to, "period_to", end=True) if period_to else None,
         match=match,
+        undated=undated,
         min_value=min_value,
         max_value=max_value,
         q=q,
@@ -179,10 +188,15 @@ def list_estimates(
     As CSV (`format=csv`), one row per estimate with flat columns (`metric_id`, `value_low`,
     `period_start`, `scope_countries` joined by `;`, ...) and a `citations` column holding
     each citation as `[document id] quote`, one per line.
+
+    A date range leaves out figures whose period is unknown; `meta.undated` says how many
+    matched every other filter, and `meta.undated_url` lists them (`undated=include` keeps
+    them in; an export says so in `X-Undated-Count` and a `Link` with rel="undated").
     """
     if fmt is not Format.json:
         one_snapshot(session)  # before prepare: the export's pages and filters see one
         filters = queries.prepare(session, filters)  # once for every page
+        left_out = queries.undated_left_out(session, filters)
         return export(
             request,
             fmt,
@@ -192,8 +206,11 @@ def list_estimates(
             extra=lambda items: queries.citation_cells(session, [i["id"] for i in items]),
             extra_columns=["citations"],
             session=session,
+            headers=undated_headers(left_out, url),
         )
-    return json_response(queries.list_estimates(session, filters, sort, page, url))
+    filters = queries.prepare(session, filters)
+    listed = queries.list_estimates(session, filters, sort, page, url)
+    return json_response(with_undated(listed, queries.undated_left_out(session, filters), url))
 
 
 @router.get(

@@ -10,7 +10,7 @@ from starlette.datastructures import URL
 
 from app.enums import ValueKind
 from app.errors import BadParameter
-from app.filters import EstimateFilters
+from app.filters import EstimateFilters, Undated
 from app.models import Estimate
 from app.models.estimates import scope_key
 from app.pagination import Page, PageParams, SortKey
@@ -32,7 +32,27 @@ def series_scope(f: EstimateFilters) -> str:
             "country",
             "a series needs a scope: country=CN (repeat for a joint scope) or worldwide=true",
         )
+    dated_only(f)
     return scope_key(bool(f.worldwide), f.country)
+
+
+def dated_only(f: EstimateFilters) -> None:
+    """A 400 for `undated=include|only` where only dated figures can take part (a series
+    plots them in time; conflicts compare periods)."""
+    if f.undated is not Undated.exclude:
+        raise BadParameter(
+            "undated",
+            "only figures with a known period take part here; meta.undated counts the "
+            "others and meta.undated_url lists them",
+        )
+
+
+def series_undated(session: Session, f: EstimateFilters) -> int:
+    """How many estimates of the series' metric and exact scope match its other filters
+    but have no known period, and so are not in it."""
+    only = replace(f, country=[], worldwide=None, undated=Undated.only)
+    stmt = eq.filtered(only).where(Estimate.scope_key == series_scope(f))
+    return eq.count_of(session, stmt)
 
 
 def _y(e: Estimate) -> float | None:
@@ -100,6 +120,7 @@ def _disjoint(x: Any, y: Any) -> Any:
 def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
     """Pairs of estimates by different claimants, same metric, scope and place, overlapping
     periods, value ranges that do not meet; both sides match the filters."""
+    dated_only(f)
     f = eq.prepare(session, f)
     matching = eq.filtered(f).with_only_columns(Estimate.id)
     stmt: Any = select(A.id, B.id).where(

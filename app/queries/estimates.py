@@ -26,7 +26,7 @@ from starlette.datastructures import URL
 
 from app.enums import EstimateStatus
 from app.errors import BadParameter, NotFound
-from app.filters import EstimateFilters, EstimateSort, Match
+from app.filters import EstimateFilters, EstimateSort, Match, Undated
 from app.models import (
     Citation,
     Country,
@@ -241,7 +241,16 @@ def text_ids(session: Session, q: str) -> list[str] | None:
 
 def period_condition(f: EstimateFilters, start: Any, end: Any) -> list[Any]:
     """The date condition on columns `start` and `end`, written once: overlap (default)
-    or containment."""
+    or containment, and what becomes of figures with no known period (`f.undated`)."""
+    if f.undated is Undated.only:
+        return [start.is_(None)]
+    conds = _date_range(f, start, end)
+    if f.undated is Undated.include and conds:
+        return [or_(start.is_(None), and_(*conds))]
+    return conds
+
+
+def _date_range(f: EstimateFilters, start: Any, end: Any) -> list[Any]:
     conds: list[Any] = []
     if f.match is Match.within:
         if f.period_from:
@@ -440,6 +449,21 @@ def _summary_of_row(r: RowMapping, countries: list[Any], sectors: list[Any]) -> 
         "status": r["status"],
         "superseded_by": r["superseded_by_id"],
     }
+
+
+def undated_left_out(session: Session, f: EstimateFilters) -> int:
+    """How many estimates match every filter of `f` (prepared) but its dates and have no
+    known period: those its date range leaves out; 0 without a date range, or when `f`
+    includes them (`undated=include|only`)."""
+    if not f.dated or f.undated is not Undated.exclude:
+        return 0
+    return count_of(session, filtered(replace(f, undated=Undated.only)))
+
+
+def count_of(session: Session, stmt: Select[Any]) -> int:
+    """The number of estimates `stmt` selects."""
+    counted = stmt.with_only_columns(Estimate.id).order_by(None).subquery()
+    return session.scalar(select(func.count()).select_from(counted)) or 0
 
 
 def list_estimates(

@@ -25,6 +25,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from app import hedges
 from app.config import get_settings
 from app.errors import (
     PROBLEM_MEDIA_TYPE,
@@ -524,6 +525,7 @@ EXAMPLE_REQUESTS = {
     "list_documents": "/v1/documents?kind=filing&limit=1",
     "get_document": "/v1/documents/russia-2019-report-to-1718-committee",
     "list_metrics": "/v1/metrics?limit=1",
+    "list_hedges": "/v1/hedges",
     "list_sectors": "/v1/sectors?limit=1",
     "get_citation": "/v1/citations/"
     "panel-2024-workers-abroad-2023--rfa-2024-north-koreans-worked-overseas-in-2023",
@@ -1194,6 +1196,33 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
     },
 }
 
+
+def _with_intervals(example: Any) -> Any:
+    """Every value in `example` with the interval the API reads it as (app.hedges), so that
+    the examples show what the live answers show without a copy to keep in step."""
+    if isinstance(example, list):
+        return [_with_intervals(v) for v in example]
+    if not isinstance(example, dict):
+        return example
+    out = {k: _with_intervals(v) for k, v in example.items()}
+    if {"kind", "qualifier", "low", "high", "text", "to_value"} <= out.keys():
+        out["interval"] = hedges.interval_of(out)
+    return out
+
+
+RESPONSE_EXAMPLES = {key: _with_intervals(body) for key, body in RESPONSE_EXAMPLES.items()}
+RESPONSE_EXAMPLES[("list_hedges", "200")] = {
+    "data": hedges.rules(),
+    "meta": {
+        "limit": len(hedges.RULES),
+        "count": len(hedges.RULES),
+        "next_cursor": None,
+        "next": None,
+        "total": None,
+        "undated": None,
+        "undated_url": None,
+    },
+}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app import hedges
 from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep
 from app.enums import DocumentKind
@@ -11,9 +12,18 @@ from app.errors import BadParameter, problem_responses
 from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
 from app.filters import parse_country
 from app.http import with_etag
-from app.pagination import Page
+from app.pagination import Page, PageMeta
 from app.queries import catalog as queries
-from app.schemas.read import Country, Document, DocumentDetail, Metric, Sector, Source, SourceDetail
+from app.schemas.read import (
+    Country,
+    Document,
+    DocumentDetail,
+    HedgeRule,
+    Metric,
+    Sector,
+    Source,
+    SourceDetail,
+)
 
 countries = APIRouter(prefix="/v1/countries", tags=["countries"])
 sources = APIRouter(prefix="/v1/sources", tags=["sources"])
@@ -192,3 +202,13 @@ def list_sectors(
             session=session,
         )
     return queries.list_sectors(session, page, url)
+
+
+@vocabularies.get("/hedges", summary="How hedges are read", response_model=Page[HedgeRule])
+async def list_hedges() -> Any:
+    """The rules by which each value's hedge ("about", "more than", "tens of thousands")
+    is read as an interval when figures are compared: every value's `interval.rule` is one
+    of these ids. The stored low and high stay what the text says."""
+    rules = hedges.rules()
+    meta = PageMeta(limit=len(rules), count=len(rules), next_cursor=None, next=None)
+    return Page(data=rules, meta=meta)

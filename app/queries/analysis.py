@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 from starlette.datastructures import URL
 
+from app import hedges
 from app.enums import ValueKind
 from app.errors import BadParameter
 from app.filters import EstimateFilters, Undated
@@ -81,6 +82,9 @@ def _point(e: Estimate, n_citations: int) -> read.SeriesPoint:
         qualifier=e.qualifier,
         unit=e.unit,
         value_text=e.value_text,
+        interval=read.Interval(
+            **hedges.interval(e.value_kind, e.qualifier, e.low, e.high, e.value_text, e.to_value)
+        ),
         period_text=e.period_text,
         claimant=read.SourceRef.model_validate(e.claimant),
         citation_count=n_citations,

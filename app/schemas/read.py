@@ -92,6 +92,28 @@ class Document(DocumentRef):
     citation_count: int = Field(description="quotes from this document stored as citations")
 
 
+class Interval(BaseModel):
+    """How the value's hedge is read when figures are compared; the stored low/high stay
+    what the text says. GET /v1/hedges lists the rules."""
+
+    low: float | None = Field(
+        description="the lowest figure the reading allows", examples=[75000.0]
+    )
+    high: float | None = Field(
+        description="the highest figure it allows; null: no upper end", examples=[125000.0]
+    )
+    rule: str = Field(description="the rule that read it (an id of /v1/hedges)", examples=["about"])
+
+
+class HedgeRule(BaseModel):
+    """A rule that reads a hedged value as an interval."""
+
+    id: str = Field(examples=["about"])
+    applies_to: str = Field(description="the wordings it reads", examples=["about, around, some"])
+    interval: str = Field(description="the interval it reads them as, in words")
+    example: str = Field(examples=['"some 30,000" → 25,000 to 35,000'])
+
+
 class Value(BaseModel):
     kind: ValueKind = Field(description="point, range, lower_bound, upper_bound or change")
     qualifier: Qualifier
@@ -101,6 +123,7 @@ class Value(BaseModel):
     to_value: float | None = Field(None, description="for a change: the value it changed to")
     unit: str = Field(examples=["persons"])
     text: str = Field(description="the original wording", examples=["Around 100,000"])
+    interval: Interval
 
 
 class Period(BaseModel):
@@ -227,6 +250,7 @@ class SeriesPoint(BaseModel):
     qualifier: Qualifier
     unit: str
     value_text: str
+    interval: Interval = Field(description="how the hedge is read when figures are compared")
     period_text: str
     claimant: SourceRef = Field(description="for the legend: who claims it")
     citation_count: int = Field(description="echoes of this one claim (not separate points)")

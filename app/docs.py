@@ -615,7 +615,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                     "start": "2024-01-01",
                     "end": "2024-12-31",
                     "precision": "year",
-                    "text": "there are",
+                    "text": "as recently as December",
                 },
                 "scope": {
                     "worldwide": False,
@@ -648,7 +648,12 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 "China together. Present tense in an article "
                 "whose year, 2024, is inferred from the Panel "
                 "report it covers; the sources' statements "
-                "themselves are undated.",
+                "themselves are undated. The figure itself has only "
+                'the present tense ("there are"); the period\'s '
+                "wording is the sentence's only time wording, "
+                '"as recently as December", which dates the one '
+                'source\'s "more than 100,000 in China alone" given '
+                "in the same sentence.",
                 "status": "active",
                 "superseded_by": None,
             },
@@ -708,9 +713,11 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
             "published_precision": "day",
         },
         "citation_count": 3,
-        "notes": 'One Panel claim echoed by three articles ("Around '
-        '100,000" in 001, "approximately 100,000" in 002, "around '
-        '100,000" in 004). Sectors as listed by seeds 001 and 004.',
+        "notes": 'One Panel claim echoed by three articles: "Around '
+        "100,000\" in Radio Free Asia's 2024 article on the report, "
+        '"approximately 100,000" in its 2024 article on 500 workers '
+        'sent to China, "around 100,000" in the article of 21 March '
+        "2024. Sectors as listed by the first and the last.",
         "status": "active",
         "superseded_by": None,
         "citations": [
@@ -813,7 +820,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 "url": None,
                 "description": "Resident of the Chinese city of Dandong "
                 "who told RFA about the workers sent to "
-                "Hunchun (seed 002).",
+                "Hunchun in August (2024, inferred).",
                 "estimate_count": 2,
                 "document_count": 0,
             }
@@ -907,7 +914,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
         "has_full_text": False,
         "estimate_count": 1,
         "citation_count": 0,
-        "notes": "Known from seed 003: a one-page, unpublished report "
+        "notes": "Known from the Reuters article of 26 March 2019: a "
+        "one-page, unpublished report "
         "\"submitted to the council's North Korea sanctions "
         'committee in compliance with a 2017 resolution" and seen '
         'by Reuters on Tuesday (2019-03-26). Month from "required '
@@ -1018,8 +1026,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
             {
                 "id": "construction",
                 "name": "Construction",
-                "description": "Building sites and construction crews "
-                "(named in seeds 000, 001, 003, 004).",
+                "description": "Building sites and construction crews.",
             }
         ],
         "meta": {
@@ -1130,11 +1137,14 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                     "claimant": "un-panel-of-experts",
                     "origin_document": "un-panel-of-experts-2024-report",
                     "notes": "One Panel claim echoed by three "
-                    'articles ("Around 100,000" in '
-                    '001, "approximately 100,000" in '
-                    '002, "around 100,000" in 004). '
-                    "Sectors as listed by seeds 001 "
-                    "and 004.",
+                    'articles: "Around 100,000" in '
+                    "Radio Free Asia's 2024 article on "
+                    'the report, "approximately 100,000" '
+                    "in its 2024 article on 500 workers "
+                    'sent to China, "around 100,000" in '
+                    "the article of 21 March 2024. "
+                    "Sectors as listed by the first and "
+                    "the last.",
                     "status": "active",
                     "superseded_by": None,
                     "citations": [

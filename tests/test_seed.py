@@ -1,6 +1,8 @@
 """seed_data/: check reports problems by file and record; load is idempotent and atomic."""
 
+import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,7 +10,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import migrate, seed
+from app import docs, migrate, seed
 from app.cli import main
 from app.db import make_engine
 from app.models import Base, Citation, Country, Estimate
@@ -37,6 +39,45 @@ def edit_estimates(seed_dir: Path, change) -> None:
 def test_shipped_seed_data_has_no_problems():
     _, problems = seed.check(SEED_DIR)
     assert problems == []
+
+
+INTERNAL_WORDS = re.compile(r"\bseeds? ?\d|seed_data", re.IGNORECASE)
+SEED_FILES = ("metrics", "sectors", "sources", "documents", "estimates")
+
+
+def strings(value, path: str) -> Iterator[tuple[str, str]]:
+    """Every string in `value` (nested dicts and lists), with where it is."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from strings(item, f"{path}[{i}]")
+
+
+def test_public_text_names_publications_not_seed_numbers():
+    # Readers see notes, descriptions, titles, quotes...: "seed 003" means nothing to them.
+    found = []
+    for name in SEED_FILES:
+        records = yaml.safe_load((SEED_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+        for record in records:
+            for where, text in strings(record, f"{name}.yaml {record['id']}"):
+                if INTERNAL_WORDS.search(text):
+                    found.append(f"{where}: {text}")
+    for key, example in docs.RESPONSE_EXAMPLES.items():
+        for where, text in strings(example, f"app/docs.py RESPONSE_EXAMPLES{key}"):
+            if INTERNAL_WORDS.search(text):
+                found.append(f"{where}: {text}")
+    assert found == []
+
+
+def test_stored_texts_have_no_markdown_escapes_or_links():
+    for path in sorted((SEED_DIR / "texts").iterdir()):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\\[\\`*_{}\[\]()#+\-.!$<>]", text), path.name
+        assert not re.search(r"\]\([^)]*\)|<https?://", text), path.name
 
 
 def test_check_reports_a_quote_not_in_the_document(seed_copy):

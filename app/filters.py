@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-import pycountry
-
+from app.country_names import AmbiguousCountry, UnknownCountry, label, resolve
 from app.enums import EstimateStatus
 from app.errors import BadParameter
 
@@ -55,17 +54,21 @@ def parse_timestamp(value: str, name: str) -> datetime:
 
 
 def parse_country(value: str, name: str = "country") -> str:
-    """ISO alpha-2 for an alpha-2 or alpha-3 code (any case) or a country name."""
-    text = value.strip()
+    """ISO alpha-2 for a code (alpha-2, alpha-3, numeric) or a name as people type it."""
     try:
-        country = pycountry.countries.lookup(text)
-    except LookupError:
+        return resolve(value)
+    except AmbiguousCountry as exc:
+        options = [f"{c} ({label(c)})" for c in exc.candidates]
+        either = ", ".join(options[:-1]) + " or " + options[-1]
+        raise BadParameter(name, f"{value[:50]!r} could be {either}; say which") from None
+    except UnknownCountry as exc:
+        close = " or ".join(f"{c} ({label(c)})" for c in exc.suggestions)
+        use = "an ISO 3166-1 code (CN, CHN) or a name (Russia, Russian Federation)"
+        hint = f"did you mean {close}? Use" if close else "use"
         raise BadParameter(
             name,
-            f"unknown country {value[:50]!r}; use an ISO 3166-1 alpha-2 or alpha-3 code "
-            "(CN, CHN) or its ISO English name ('Russian Federation'); /v1/countries lists them",
+            f"unknown country {value[:50]!r}; {hint} {use}; /v1/countries lists them",
         ) from None
-    return str(country.alpha_2)
 
 
 class Match(StrEnum):

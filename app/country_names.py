@@ -218,6 +218,9 @@ def names() -> dict[str, tuple[str, ...]]:
 
 def resolve(text: str) -> str:
     """ISO alpha-2 for a code or name; UnknownCountry or AmbiguousCountry if none or several."""
+    # punctuation is ignored, control characters are not: "CN\x00" is not China
+    if any(unicodedata.category(ch)[0] == "C" for ch in text):
+        raise UnknownCountry(text, [])
     key = normalize(text)
     if key.isascii() and key.isdigit():
         key = key.zfill(3)  # numeric codes are three digits: 68 is Bolivia's 068

@@ -111,6 +111,12 @@ def test_resolver_suggests_but_does_not_resolve_a_typo():
     assert exc.value.suggestions == []
 
 
+@pytest.mark.parametrize("text", ["CN\x00", "South\tKorea", "RU\u200b"])
+def test_resolver_refuses_control_characters(text):
+    with pytest.raises(UnknownCountry):
+        resolve(text)
+
+
 def test_every_iso_name_resolves_to_its_country_unless_shared():
     for c in pycountry.countries:
         for field in ("name", "official_name", "common_name"):

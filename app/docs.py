@@ -134,7 +134,9 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "countries",
         "description": "ISO 3166-1 countries, with how many estimates name each. Codes are "
-        "alpha-2 in answers; alpha-2, alpha-3 and ISO English names are accepted.",
+        "alpha-2 in answers; codes and names as people type them (Russia, Russian, "
+        "Türkiye or Turkey) are accepted, and a name several countries share (Korea) is a "
+        "400 listing them.",
     },
     {
         "name": "sources",

@@ -67,7 +67,10 @@ def get_country(
     code: Annotated[
         str,
         Path(
-            description="ISO 3166-1 alpha-2 or alpha-3, any case", examples=["CN"], max_length=100
+            description="ISO 3166-1 alpha-2, alpha-3 or numeric code, or the country's name "
+            "as people type it (Russia, South Korea, Ivory Coast; any case, accents optional)",
+            examples=["CN"],
+            max_length=100,
         ),
     ],
 ) -> Country:

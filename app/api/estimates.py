@@ -41,8 +41,10 @@ async def estimate_filters(
     country: Annotated[
         Ids,
         Query(
-            description="ISO 3166-1 alpha-2 or alpha-3 code, any case, or ISO English name "
-            "(repeat for OR); matches estimates whose scope names the country",
+            description="ISO 3166-1 alpha-2, alpha-3 or numeric code, or the country's name "
+            "as people type it (Russia, Russian Federation, Russian, Türkiye or Turkey; any "
+            "case, accents optional), repeat for OR; matches estimates whose scope names the "
+            "country. A name several countries share (Korea) is a 400 listing them",
             examples=["CN"],
         ),
     ] = None,

@@ -36,6 +36,25 @@ QUALIFIERS_BY_KIND: dict[ValueKind, frozenset[Qualifier]] = {
 }
 
 
+class Population(StrEnum):
+    """Which workers a figure counts: all overseas workers of its scope, or only a part.
+
+    Sectors a total merely mentions ("in construction, hospitality, medicine and IT") do not
+    make it a part; a part is a figure that counts only some of them ("IT workers only")."""
+
+    all = "all"
+    part = "part"
+
+
+class Per(StrEnum):
+    """The unit of time a rate is stated per ("$500 million a year"); a value without one
+    is a total over its period or a count at a time."""
+
+    year = "year"
+    month = "month"
+    day = "day"
+
+
 class Precision(StrEnum):
     """How precisely the text fixes a date or period."""
 

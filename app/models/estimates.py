@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import EstimateStatus, Precision, Qualifier, ValueKind
+from app.enums import EstimateStatus, Per, Population, Precision, Qualifier, ValueKind
 from app.models.base import Base, str_enum
 from app.models.reference import Country, Metric, Sector
 from app.models.sources import Document, Source
@@ -126,6 +126,9 @@ class Estimate(Base):
             "(status = 'superseded') = (superseded_by_id IS NOT NULL)", name="superseded_by"
         ),
         CheckConstraint("superseded_by_id <> id", name="not_superseded_by_self"),
+        CheckConstraint(
+            "(population = 'part') = (population_note IS NOT NULL)", name="population_note"
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -138,6 +141,9 @@ class Estimate(Base):
     from_value: Mapped[float | None] = mapped_column(Double)
     to_value: Mapped[float | None] = mapped_column(Double)
     value_text: Mapped[str] = mapped_column(Text)
+    # The value is per this unit of time ("$500 million a year"), apart from the period it
+    # was observed over; null: a total over the period, or a count at a time.
+    per: Mapped[Per | None] = mapped_column(str_enum(Per, "per"))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     # period_end - period_start in days, kept by records.save_estimate
@@ -152,6 +158,12 @@ class Estimate(Base):
     claimant_id: Mapped[str] = mapped_column(ForeignKey("source.id"))
     origin_document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Which workers the figure counts; a part says which in words. Series and conflicts
+    # compare like with like through it (queries.analysis).
+    population: Mapped[Population] = mapped_column(
+        str_enum(Population, "population"), server_default="all"
+    )
+    population_note: Mapped[str | None] = mapped_column(Text)
     # Not indexed: nearly every row is active, and an index on it lures SQLite's planner
     # away from the period index (measured: 0.3 ms -> 75 ms at 100k rows).
     status: Mapped[EstimateStatus] = mapped_column(

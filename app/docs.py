@@ -556,6 +556,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                     "to_value": None,
                     "unit": "persons",
                     "text": "more than 100,000",
+                    "per": None,
                 },
                 "period": {
                     "start": "2023-12-01",
@@ -569,6 +570,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                     "place": None,
                 },
                 "sectors": [],
+                "population": "all",
+                "population_note": None,
                 "claimant": {
                     "id": "anonymous-rfa-source-china",
                     "name": "A source of Radio Free Asia on "
@@ -612,6 +615,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                     "to_value": None,
                     "unit": "persons",
                     "text": "tens of thousands",
+                    "per": None,
                 },
                 "period": {
                     "start": "2024-01-01",
@@ -628,6 +632,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                     "place": None,
                 },
                 "sectors": [],
+                "population": "all",
+                "population_note": None,
                 "claimant": {
                     "id": "anonymous-rfa-sources",
                     "name": "Sources of Radio Free Asia (anonymous)",
@@ -686,6 +692,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
             "to_value": None,
             "unit": "persons",
             "text": "Around 100,000",
+            "per": None,
         },
         "period": {
             "start": "2023-01-01",
@@ -700,6 +707,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
             {"id": "information_technology", "name": "Information technology"},
             {"id": "medicine", "name": "Medicine"},
         ],
+        "population": "all",
+        "population_note": None,
         "claimant": {
             "id": "un-panel-of-experts",
             "name": "UN Security Council Panel of Experts on North Korea sanctions",
@@ -958,6 +967,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                     "to_value": 11490.0,
                     "unit": "persons",
                     "text": "decreased from 30,023 to 11,490 persons",
+                    "per": None,
                 },
                 "period": {
                     "start": "2018-01-01",
@@ -971,6 +981,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                     "place": None,
                 },
                 "sectors": [],
+                "population": "all",
+                "population_note": None,
                 "claimant": {
                     "id": "russian-government",
                     "name": "Government of the Russian Federation",
@@ -1122,6 +1134,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                         "high": None,
                         "from": None,
                         "to": None,
+                        "per": None,
                     },
                     "period": {
                         "start": "2023-01-01",
@@ -1136,6 +1149,8 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                         "information_technology",
                         "medicine",
                     ],
+                    "population": "all",
+                    "population_note": None,
                     "claimant": "un-panel-of-experts",
                     "origin_document": "un-panel-of-experts-2024-report",
                     "notes": "One Panel claim echoed by three "

@@ -46,6 +46,15 @@ class Population(StrEnum):
     part = "part"
 
 
+# How the API documents these fields, in the record schema and the read schemas alike.
+POPULATION_MEANS = (
+    "which workers the figure counts: `all` of its scope (the default), or a `part` of them, "
+    "said in population_note. Sectors a total merely mentions do not make it a part"
+)
+SECTORS_MEAN = "sectors the figure mentions; a mention does not restrict it (see population)"
+POPULATION_NOTE_MEANS = "which part, in words; given exactly when population is `part`"
+
+
 class Per(StrEnum):
     """The unit of time a rate is stated per ("$500 million a year"); a value without one
     is a total over its period or a count at a time."""
@@ -53,6 +62,13 @@ class Per(StrEnum):
     year = "year"
     month = "month"
     day = "day"
+
+
+PER_MEANS = (
+    "the value is per this unit of time (e.g. $250–600 million per year), whatever its "
+    "period, which says when it was observed; null: a total over the period, or a count at "
+    "a time"
+)
 
 
 class Precision(StrEnum):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from app.country_names import AmbiguousCountry, UnknownCountry, label, resolve
-from app.enums import EstimateStatus
+from app.enums import EstimateStatus, Population
 from app.errors import BadParameter
 
 _PERIOD_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
@@ -102,6 +102,29 @@ class EstimateSort(StrEnum):
 DEFAULT_ESTIMATE_SORT = EstimateSort.period_start
 
 
+class PopulationFilter(StrEnum):
+    """Which populations a list or series holds: `all` (totals of everyone), `part`, or
+    `any` (both)."""
+
+    all = "all"
+    part = "part"
+    any = "any"
+
+    def population(self) -> Population | None:
+        """The one population asked for; None for `any`."""
+        return None if self is PopulationFilter.any else Population(self.value)
+
+
+class PerFilter(StrEnum):
+    """Which rate basis a list or series holds: `none` (totals and counts, no rate), or rates
+    per `year`, `month` or `day`."""
+
+    none = "none"
+    year = "year"
+    month = "month"
+    day = "day"
+
+
 @dataclass
 class EstimateFilters:
     """Parsed filters of /v1/estimates; lists combine with OR, fields with AND."""
@@ -119,6 +142,9 @@ class EstimateFilters:
     min_value: float | None = None
     max_value: float | None = None
     q: str | None = None
+    # None: any population, any basis
+    population: Population | None = None
+    per: PerFilter | None = None
     status: list[EstimateStatus] = field(default_factory=lambda: [EstimateStatus.active])
     # set by queries.estimates.prepare, not by the client: bounds overlap scans from below
     start_floor: date | None = None

@@ -175,7 +175,13 @@ def value_record(e: Estimate) -> ValueIn:
         ValueKind.change: {"from": e.from_value, "to": e.to_value},
     }[e.value_kind]
     return ValueIn.model_validate(
-        {"kind": e.value_kind, "qualifier": e.qualifier, "unit": e.unit, "text": e.value_text}
+        {
+            "kind": e.value_kind,
+            "qualifier": e.qualifier,
+            "unit": e.unit,
+            "text": e.value_text,
+            "per": e.per,
+        }
         | amounts
     )
 
@@ -193,6 +199,8 @@ def estimate_record(e: Estimate) -> EstimateIn:
             worldwide=e.worldwide, countries=[c.code for c in e.countries], place=e.place
         ),
         sectors=[s.id for s in e.sectors],
+        population=e.population,
+        population_note=e.population_note,
         claimant=e.claimant_id,
         origin_document=e.origin_document_id,
         notes=e.notes,
@@ -372,6 +380,7 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
         from_value=record.value.from_,
         to_value=record.value.to,
         value_text=record.value.text,
+        per=record.value.per,
         period_start=record.period.start,
         period_end=record.period.end,
         period_days=(
@@ -384,6 +393,8 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
         worldwide=record.scope.worldwide,
         scope_key=scope_key(record.scope.worldwide, record.scope.countries),
         place=record.scope.place,
+        population=record.population,
+        population_note=record.population_note,
         claimant_id=record.claimant,
         origin_document_id=record.origin_document,
         notes=record.notes,

@@ -35,12 +35,20 @@ def test_models_and_migrations_agree(engine):
     assert diff == []
 
 
-def _table_rows(engine) -> dict[str, list[tuple]]:
+def _table_rows(engine) -> dict[str, list[dict]]:
     with engine.connect() as conn:
         return {
-            t.name: sorted(tuple(map(str, r)) for r in conn.execute(select(t)))
+            t.name: [dict(r._mapping) for r in conn.execute(select(t))]
             for t in Base.metadata.sorted_tables
         }
+
+
+def _in(rows: dict[str, list[dict]], kept: dict[str, set[str]]) -> dict[str, list[tuple]]:
+    """Each table's rows as sorted tuples of text, of the columns in `kept` only."""
+    return {
+        name: sorted(tuple(str(v) for k, v in r.items() if k in kept[name]) for r in table)
+        for name, table in rows.items()
+    }
 
 
 def test_stepping_down_and_up_keeps_every_row(backend, new_database):
@@ -53,8 +61,11 @@ def test_stepping_down_and_up_keeps_every_row(backend, new_database):
     script = ScriptDirectory.from_config(migrate.alembic_config())
     previous = script.get_revision(script.get_current_head()).down_revision
     migrate.downgrade(url, previous)
+    # What the previous revision holds comes back as it was; a column the head adds, its
+    # downgrade may lose (as its docstring says).
+    kept = {t: {c["name"] for c in inspect(engine).get_columns(t)} for t in before}
     migrate.upgrade(url)
-    assert _table_rows(engine) == before
+    assert _in(_table_rows(engine), kept) == _in(before, kept)
     if backend == "sqlite":  # the full-text index is rebuilt from the rows
         with engine.connect() as conn:
             texts = len(before["estimate"]) + len(before["citation"])

@@ -2,14 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from app.api.deps import PageDep, UrlDep
 from app.api.estimates import estimate_filters
 from app.db import SessionDep, one_snapshot
 from app.errors import problem_responses
 from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
-from app.filters import EstimateFilters
+from app.filters import EstimateFilters, PerFilter, PopulationFilter
 from app.pagination import Page, undated_headers, with_undated
 from app.queries import analysis as queries
 from app.queries.estimates import prepare
@@ -32,13 +32,35 @@ def series(
     page: PageDep,
     url: UrlDep,
     fmt: FormatDep,
+    population: Annotated[
+        PopulationFilter | None,
+        Query(
+            description="`all`: figures of all workers of the scope; `part`: figures of a "
+            "part (IT workers only, ...); `any`: both. Default: `all`, or `any` when `sector=` "
+            "is given (a question about a sector asks for its parts too)"
+        ),
+    ] = None,
+    per: Annotated[
+        PerFilter,
+        Query(
+            description="the values' basis, one per series: `none` (default): totals and "
+            "counts; `year`, `month`, `day`: rates per that unit of time (`per`)"
+        ),
+    ] = PerFilter.none,
 ) -> Any:
     """The estimates of one `metric` and one exact scope (`country=CN`: estimates about China
     alone; `country=CN&country=RU`: about the two together; `worldwide=true`), oldest first,
     one point per estimate however often it was echoed, with low/high for error bars and the
     claimant for the legend. Estimates without a known period are left out: `meta.undated`
     counts those of this metric and scope, and `meta.undated_url` lists them (an export says
-    so in `X-Undated-Count` and a `Link` with rel="undated"). Other estimate filters apply."""
+    so in `X-Undated-Count` and a `Link` with rel="undated"). Other estimate filters apply.
+
+    Like is compared with like: by default a series holds totals of all workers only, never
+    a part (IT workers only) or a rate ($500 million a year); `population=` and `per=` ask
+    for those, one basis per series. With `sector=`, parts are included unless
+    `population=` says otherwise. Each point says what it counts (`population`,
+    `population_note`) and its basis (`per`)."""
+    filters = queries.like_with_like(filters, population, per)
     queries.series_scope(filters)  # its 400s come before prepare's
     one_snapshot(session)  # before prepare: an export's pages and filters see one
     filters = prepare(session, filters)  # once for every page of an export
@@ -75,7 +97,8 @@ def conflicts(
     """Pairs of estimates from different claimants about the same metric, scope and place
     whose periods overlap and whose value ranges do not meet — two figures that cannot both
     be right — side by side with their quotes. Both estimates match the filters (as in
-    /v1/estimates)."""
+    /v1/estimates). Only like is compared with like: both count the same population (a part
+    never conflicts with a total) and have the same basis (`value.per`)."""
     if fmt is not Format.json:
         one_snapshot(session)  # before prepare: the export's pages and filters see one
         filters = prepare(session, filters)  # once for every page

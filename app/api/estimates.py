@@ -1,5 +1,6 @@
 """/v1/estimates: the main query, and one estimate with its citations."""
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -16,6 +17,8 @@ from app.filters import (
     EstimateFilters,
     EstimateSort,
     Match,
+    PerFilter,
+    PopulationFilter,
     Undated,
     parse_country,
     parse_period_bound,
@@ -181,6 +184,20 @@ def list_estimates(
         EstimateSort,
         Query(description="order of the results; `-` for descending"),
     ] = DEFAULT_ESTIMATE_SORT,
+    population: Annotated[
+        PopulationFilter,
+        Query(
+            description="`all`: only figures of all workers of their scope; `part`: only "
+            "figures of a part (IT workers only, ...); `any` (default): both"
+        ),
+    ] = PopulationFilter.any,
+    per: Annotated[
+        PerFilter | None,
+        Query(
+            description="`none`: only totals and counts; `year`, `month`, `day`: only rates "
+            "per that unit of time (`value.per`); default: both"
+        ),
+    ] = None,
 ) -> Any:
     """Estimates matching every filter given (AND); repeated values of a filter combine with OR.
 
@@ -195,6 +212,7 @@ def list_estimates(
     matched every other filter, and `meta.undated_url` lists them (`undated=include` keeps
     them in; an export says so in `X-Undated-Count` and a `Link` with rel="undated").
     """
+    filters = replace(filters, population=population.population(), per=per)
     if fmt is not Format.json:
         one_snapshot(session)  # before prepare: the export's pages and filters see one
         filters = queries.prepare(session, filters)  # once for every page

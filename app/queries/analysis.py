@@ -11,7 +11,7 @@ from starlette.datastructures import URL
 from app import hedges
 from app.enums import ValueKind
 from app.errors import BadParameter
-from app.filters import EstimateFilters, Undated
+from app.filters import EstimateFilters, PerFilter, PopulationFilter, Undated
 from app.models import Estimate
 from app.models.estimates import scope_key
 from app.pagination import Page, PageParams, SortKey
@@ -56,6 +56,17 @@ def series_undated(session: Session, f: EstimateFilters) -> int:
     return eq.count_of(session, stmt)
 
 
+def like_with_like(
+    f: EstimateFilters, population: PopulationFilter | None, per: PerFilter
+) -> EstimateFilters:
+    """A series' filters with its rule of comparing like with like: one basis (`per`,
+    totals by default), and totals of all workers only unless `population` asks otherwise
+    or `sector=` is given (a question about a sector asks for its parts too)."""
+    if population is None:
+        population = PopulationFilter.any if f.sector else PopulationFilter.all
+    return replace(f, population=population.population(), per=per)
+
+
 def _y(e: Estimate) -> float | None:
     """The value a chart plots: a point's value, a range's midpoint, a bound's bound, a
     change's end value."""
@@ -81,11 +92,14 @@ def _point(e: Estimate, n_citations: int) -> read.SeriesPoint:
         kind=e.value_kind,
         qualifier=e.qualifier,
         unit=e.unit,
+        per=e.per,
         value_text=e.value_text,
         interval=read.Interval(
             **hedges.interval(e.value_kind, e.qualifier, e.low, e.high, e.value_text, e.to_value)
         ),
         period_text=e.period_text,
+        population=e.population,
+        population_note=e.population_note,
         claimant=read.SourceRef.model_validate(e.claimant),
         citation_count=n_citations,
     )
@@ -122,8 +136,9 @@ def _disjoint(x: Any, y: Any) -> Any:
 
 
 def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
-    """Pairs of estimates by different claimants, same metric, scope and place, overlapping
-    periods, value ranges that do not meet; both sides match the filters."""
+    """Pairs of estimates by different claimants, same metric, scope, place, population and
+    rate basis, overlapping periods, value ranges that do not meet; both sides match the
+    filters."""
     dated_only(f)
     f = eq.prepare(session, f)
     matching = eq.filtered(f).with_only_columns(Estimate.id)
@@ -131,6 +146,11 @@ def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL
         A.metric_id == B.metric_id,
         A.scope_key == B.scope_key,
         A.place.is_not_distinct_from(B.place),
+        # Like with like: a part never rivals a total, nor two parts said differently, nor
+        # a rate a total (or a rate of another basis).
+        A.population == B.population,
+        A.population_note.is_not_distinct_from(B.population_note),
+        A.per.is_not_distinct_from(B.per),
         A.id < B.id,
         A.claimant_id != B.claimant_id,
         A.period_start <= B.period_end,

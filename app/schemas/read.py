@@ -6,10 +6,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.enums import (
+    PER_MEANS,
+    POPULATION_MEANS,
+    POPULATION_NOTE_MEANS,
+    SECTORS_MEAN,
     Action,
     DocumentKind,
     EstimateStatus,
     MetricKind,
+    Per,
+    Population,
     Precision,
     Qualifier,
     SourceKind,
@@ -123,6 +129,7 @@ class Value(BaseModel):
     to_value: float | None = Field(None, description="for a change: the value it changed to")
     unit: str = Field(examples=["persons"])
     text: str = Field(description="the original wording", examples=["Around 100,000"])
+    per: Per | None = Field(None, description=PER_MEANS, examples=["year"])
     interval: Interval
 
 
@@ -147,7 +154,11 @@ class EstimateSummary(BaseModel):
     value: Value
     period: Period
     scope: Scope
-    sectors: list[SectorRef]
+    sectors: list[SectorRef] = Field(description=SECTORS_MEAN)
+    population: Population = Field(description=POPULATION_MEANS, examples=["all"])
+    population_note: str | None = Field(
+        description=POPULATION_NOTE_MEANS, examples=["IT workers only"]
+    )
     claimant: SourceRef = Field(description="who makes the claim")
     origin_document: DocumentRef = Field(description="where the claim was first made")
     citation_count: int = Field(description="documents quoted as stating this figure")
@@ -249,9 +260,14 @@ class SeriesPoint(BaseModel):
     kind: ValueKind
     qualifier: Qualifier
     unit: str
+    per: Per | None = Field(description=PER_MEANS, examples=["year"])
     value_text: str
     interval: Interval = Field(description="how the hedge is read when figures are compared")
     period_text: str
+    population: Population = Field(description=POPULATION_MEANS, examples=["all"])
+    population_note: str | None = Field(
+        description=POPULATION_NOTE_MEANS, examples=["IT workers only"]
+    )
     claimant: SourceRef = Field(description="for the legend: who claims it")
     citation_count: int = Field(description="echoes of this one claim (not separate points)")
 

@@ -17,6 +17,7 @@ from pydantic import (
     FiniteFloat,
     Strict,
     StringConstraints,
+    ValidationInfo,
     create_model,
     field_validator,
     model_validator,
@@ -25,10 +26,16 @@ from sqlalchemy import String
 from sqlalchemy.orm import QueryableAttribute
 
 from app.enums import (
+    PER_MEANS,
+    POPULATION_MEANS,
+    POPULATION_NOTE_MEANS,
     QUALIFIERS_BY_KIND,
+    SECTORS_MEAN,
     DocumentKind,
     EstimateStatus,
     MetricKind,
+    Per,
+    Population,
     Precision,
     Qualifier,
     SourceKind,
@@ -177,6 +184,7 @@ class ValueIn(Record):
     high: FiniteFloat | None = Field(None, description="for kind=range and upper_bound")
     from_: FiniteFloat | None = Field(None, alias="from", description="for kind=change")
     to: FiniteFloat | None = Field(None, description="for kind=change")
+    per: Per | None = Field(None, description=PER_MEANS, examples=["year"])
 
     @model_validator(mode="after")
     def _fields_match_kind(self) -> Self:
@@ -258,13 +266,34 @@ class EstimateIn(Record):
     value: ValueIn
     period: PeriodIn
     scope: ScopeIn
-    sectors: list[SnakeId] = []
+    sectors: list[SnakeId] = Field([], description=SECTORS_MEAN)
+    population: Population = Field(Population.all, description=POPULATION_MEANS, examples=["part"])
+    population_note: Text | None = Field(
+        None,
+        max_length=300,
+        description=POPULATION_NOTE_MEANS,
+        examples=["IT workers only"],
+        validate_default=True,
+    )
     claimant: Slug
     origin_document: Slug
     notes: Text | None = None
     status: EstimateStatus = EstimateStatus.active
     superseded_by: Slug | None = Field(None, description="the estimate that corrects this one")
     citations: Annotated[list[CitationIn], Field(min_length=1)]
+
+    @field_validator("population_note")
+    @classmethod
+    def _part_says_which(cls, note: str | None, info: ValidationInfo) -> str | None:
+        # A field validator, not a model one, so that the error names population_note.
+        population = info.data.get("population")
+        if population is Population.part and note is None:
+            raise ValueError("a part needs a note saying which part, e.g. 'IT workers only'")
+        if population is Population.all and note is not None:
+            raise ValueError(
+                "only a part has a note; with population 'all' send population_note: null"
+            )
+        return note
 
     @model_validator(mode="after")
     def _superseded_names_successor(self) -> Self:

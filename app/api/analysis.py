@@ -94,11 +94,14 @@ def conflicts(
     url: UrlDep,
     fmt: FormatDep,
 ) -> Any:
-    """Pairs of estimates from different claimants about the same metric, scope and place
-    whose periods overlap and whose value ranges do not meet — two figures that cannot both
-    be right — side by side with their quotes. Both estimates match the filters (as in
-    /v1/estimates). Only like is compared with like: both count the same population (a part
-    never conflicts with a total) and have the same basis (`value.per`)."""
+    """Pairs of estimates by independent claimants whose periods overlap and that disagree,
+    each with its `kind`, `strength`, `rule` and a `reason` in words, both sides with their
+    quotes. `disagreement`: the same metric, scope, place, population and basis, whose
+    intervals (see /v1/hedges) do not meet (`contradiction`) or whose figures each lie
+    outside the other's interval (`tension`). `part_exceeds_whole`: for a stock, `a` counts
+    a part of what `b` counts (a country of the world, a place within it, a part of the
+    workers) and lies above it (`contradiction`) or reaches into it (`tension`). The first
+    side matches every filter, the other every filter but the scope."""
     if fmt is not Format.json:
         one_snapshot(session)  # before prepare: the export's pages and filters see one
         filters = prepare(session, filters)  # once for every page

@@ -1,20 +1,21 @@
 """SQL for the derived views: chart-ready series and conflicting estimates."""
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, case, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 from starlette.datastructures import URL
 
 from app import hedges
-from app.enums import ValueKind
+from app.enums import MetricKind, Population, ValueKind
 from app.errors import BadParameter
 from app.filters import EstimateFilters, PerFilter, PopulationFilter, Undated
-from app.models import Estimate
-from app.models.estimates import scope_key
-from app.pagination import Page, PageParams, SortKey
+from app.models import Estimate, Metric
+from app.models.estimates import WORLDWIDE, scope_key
+from app.pagination import Page, PageMeta, PageParams, SortKey
 from app.queries import estimates as eq
 from app.queries.common import fetch_page
 from app.schemas import read
@@ -130,48 +131,204 @@ B = aliased(Estimate, name="b")
 PAIR_KEY = SortKey("pair", A.id, B.id)
 
 
-def _disjoint(x: Any, y: Any) -> Any:
-    """x's values all lie below y's (a missing bound is unbounded)."""
-    return and_(x.high.is_not(None), y.low.is_not(None), x.high < y.low)
+# How many candidate pairs are judged per query while a page of conflicts fills.
+CANDIDATES = 200
 
 
 def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
-    """Pairs of estimates by different claimants, same metric, scope, place, population and
-    rate basis, overlapping periods, value ranges that do not meet; both sides match the
-    filters."""
+    """Pairs of estimates by independent claimants (different sources; each estimate is one
+    claim however often echoed) with overlapping periods that disagree, each with its kind,
+    strength, rule and a reason in words (app.queries.analysis.judge):
+
+    - `disagreement`: the same metric, scope, place, population and basis, whose intervals
+      (app.hedges) cannot both hold, or whose figures each lie outside the other's reading;
+    - `part_exceeds_whole`: for a stock, a part (a country against worldwide, a place
+      within its country, a part of the workers against all of them) that exceeds or
+      rivals its whole; `a` is the part, `b` the whole.
+
+    The first side matches every filter, the other every filter but the scope (a whole is
+    wider than the part asked about)."""
     dated_only(f)
     f = eq.prepare(session, f)
-    matching = eq.filtered(f).with_only_columns(Estimate.id)
-    stmt: Any = select(A.id, B.id).where(
-        A.metric_id == B.metric_id,
+    first = eq.filtered(f).with_only_columns(Estimate.id)
+    other = eq.filtered(replace(f, country=[], worldwide=None)).with_only_columns(Estimate.id)
+    stmt = _candidates().where(A.id.in_(first), B.id.in_(other))
+    found: list[read.Conflict] = []
+    last = None
+    more = False
+    for pair, conflict in _judged(session, stmt, url, params.cursor):
+        if conflict is None:
+            continue
+        if len(found) == params.limit:
+            more = True  # one conflict beyond this page: there is a next one
+            break
+        found.append(conflict)
+        last = pair
+    total = None
+    if params.count:
+        total = sum(c is not None for _, c in _judged(session, stmt, url, None))
+    next_cursor = PAIR_KEY.encode(*last) if more and last else None
+    meta = PageMeta(
+        limit=params.limit,
+        count=len(found),
+        next_cursor=next_cursor,
+        next=str(url.include_query_params(cursor=next_cursor)) if next_cursor else None,
+        total=total,
+    )
+    return Page(data=found, meta=meta)
+
+
+def _judged(
+    session: Session, stmt: Select[Any], url: URL, cursor: str | None
+) -> Iterator[tuple[tuple[str, str], read.Conflict | None]]:
+    """Each candidate pair after `cursor`, in pair order, with its conflict or None: read
+    CANDIDATES at a time, since most candidates agree."""
+    while True:
+        batch = PageParams(limit=CANDIDATES, cursor=cursor)
+        rows, meta = fetch_page(session, stmt, PAIR_KEY, batch, url, value_of=lambda r: r[:2])
+        items = eq.details(session, [i for a_id, b_id, _ in rows for i in (a_id, b_id)])
+        for a_id, b_id, kind in rows:
+            yield (a_id, b_id), judge(items[a_id], items[b_id], kind)
+        cursor = meta.next_cursor
+        if cursor is None:
+            return
+
+
+def _candidates() -> Select[Any]:
+    """Pairs (a, b, kind) worth judging: the same metric and basis, independent claimants,
+    overlapping periods, and either the same scope, place and population (a disagreement)
+    or, for a stock, `a` a part of `b` (a part that may exceed its whole)."""
+    whole = and_(
+        B.population == Population.all,
+        B.place.is_(None),
+        Metric.kind == MetricKind.stock,
+        or_(
+            and_(B.scope_key == WORLDWIDE, A.scope_key != WORLDWIDE),
+            and_(A.scope_key == B.scope_key, A.place.is_not(None)),
+            and_(
+                A.scope_key == B.scope_key,
+                A.place.is_(None),
+                A.population == Population.part,
+            ),
+        ),
+    )
+    same = and_(
         A.scope_key == B.scope_key,
         A.place.is_not_distinct_from(B.place),
-        # Like with like: a part never rivals a total, nor two parts said differently, nor
-        # a rate a total (or a rate of another basis).
         A.population == B.population,
         A.population_note.is_not_distinct_from(B.population_note),
-        A.per.is_not_distinct_from(B.per),
         A.id < B.id,
-        A.claimant_id != B.claimant_id,
-        A.period_start <= B.period_end,
-        B.period_start <= A.period_end,
-        or_(_disjoint(A, B), _disjoint(B, A)),
-        A.id.in_(matching),
-        B.id.in_(matching),
     )
-    rows, meta = fetch_page(
-        session, stmt, PAIR_KEY, params, url, value_of=lambda row: (row[0], row[1])
-    )
-    found = eq.details(session, [i for pair in rows for i in pair])
-    data = []
-    for a_id, b_id in rows:
-        a, b = found[a_id], found[b_id]
-        data.append(
-            read.Conflict(
-                metric=a["metric"],
-                scope=a["scope"],
-                a=a,
-                b=b,
-            )
+    kind = case((same, literal(DISAGREEMENT)), else_=literal(PART_EXCEEDS_WHOLE))
+    return (
+        select(A.id, B.id, kind)
+        .join(Metric, Metric.id == A.metric_id)
+        .where(
+            A.metric_id == B.metric_id,
+            A.per.is_not_distinct_from(B.per),
+            A.claimant_id != B.claimant_id,
+            A.period_start <= B.period_end,
+            B.period_start <= A.period_end,
+            or_(same, whole),
         )
-    return Page(data=data, meta=meta)
+    )
+
+
+DISAGREEMENT = "disagreement"
+PART_EXCEEDS_WHOLE = "part_exceeds_whole"
+
+
+def central(value: dict[str, Any]) -> float:
+    """A value's central reading: a point's figure, a range's midpoint, a bound's bound, a
+    change's end value."""
+    kind = ValueKind(value["kind"])
+    if kind is ValueKind.range:
+        return float((value["low"] + value["high"]) / 2)
+    if kind is ValueKind.change:
+        return float(value["to_value"])
+    return float(value["low"] if value["low"] is not None else value["high"])
+
+
+def _within(x: float, i: dict[str, Any]) -> bool:
+    return (i["low"] is None or x >= i["low"]) and (i["high"] is None or x <= i["high"])
+
+
+def _apart(x: dict[str, Any], y: dict[str, Any]) -> bool:
+    below = x["high"] is not None and y["low"] is not None and x["high"] < y["low"]
+    above = y["high"] is not None and x["low"] is not None and y["high"] < x["low"]
+    return below or above
+
+
+def judge(a: dict[str, Any], b: dict[str, Any], kind: str) -> read.Conflict | None:
+    """The conflict between estimates `a` and `b` (details), or None when they can agree.
+
+    A contradiction: under their intervals both cannot be true. A tension: the intervals
+    allow both, but the central readings collide (each figure outside the other's reading;
+    or a part's figure reaching into its whole's)."""
+    va, vb = a["value"], b["value"]
+    ia, ib = va["interval"], vb["interval"]
+    said_a, said_b = _said(a), _said(b)
+    if kind == DISAGREEMENT:
+        if _apart(ia, ib):
+            strength, rule = "contradiction", "intervals-apart"
+            why = f"read as intervals ({_span(ia)}; {_span(ib)}), they cannot both be true"
+        elif not _within(central(va), ib) and not _within(central(vb), ia):
+            strength, rule = "tension", "figures-apart"
+            why = (
+                f"their readings overlap ({_span(ia)}; {_span(ib)}), but each figure lies "
+                "outside the other's"
+            )
+        else:
+            return None
+        reason = f"{said_a}, while {said_b}, for overlapping periods: {why}."
+    else:
+        if ia["low"] is not None and ib["high"] is not None and ia["low"] > ib["high"]:
+            strength, rule = "contradiction", "part-above-whole"
+            why = f"the part ({_span(ia)}) exceeds the whole ({_span(ib)}) under any reading"
+        elif ValueKind(vb["kind"]) is not ValueKind.upper_bound and central(va) >= (ib["low"] or 0):
+            strength, rule = "tension", "part-rivals-whole"
+            why = f"the part's figure reaches into the whole's reading ({_span(ib)})"
+        else:
+            return None
+        reason = f"{said_a}, while {said_b}, for overlapping periods: {why}."
+    return read.Conflict(
+        kind=kind,
+        strength=strength,
+        rule=rule,
+        reason=reason[0].upper() + reason[1:],
+        metric=a["metric"],
+        scope=a["scope"],
+        a=a,
+        b=b,
+    )
+
+
+def _said(e: dict[str, Any]) -> str:
+    """`the UN Panel puts it at "around 100,000" worldwide` for a reason sentence."""
+    return f'{e["claimant"]["name"]} says "{e["value"]["text"]}" {_covering(e)}'
+
+
+def _covering(e: dict[str, Any]) -> str:
+    scope = e["scope"]
+    where = (
+        "worldwide"
+        if scope["worldwide"]
+        else "for " + " and ".join(c["name"] for c in scope["countries"])
+    )
+    if scope["place"]:
+        where += f" ({scope['place']})"
+    if e.get("population") == Population.part and e.get("population_note"):
+        where += f", {e['population_note']}"
+    return where
+
+
+def _span(i: dict[str, Any]) -> str:
+    if i["high"] is None:
+        return f"{_number(i['low'])} and up"
+    if i["low"] == i["high"]:
+        return _number(i["low"])
+    return f"{_number(i['low'])} to {_number(i['high'])}"
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}"

@@ -1,7 +1,7 @@
 """What the read API returns. Field descriptions end up in the OpenAPI docs."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -273,9 +273,25 @@ class SeriesPoint(BaseModel):
 
 
 class Conflict(BaseModel):
-    """Two independent estimates of one metric and scope, overlapping in time, that disagree."""
+    """Two estimates by independent claimants, overlapping in time, that disagree, and why."""
 
+    kind: Literal["disagreement", "part_exceeds_whole"] = Field(
+        description="`disagreement`: the same metric, scope, place, population and basis; "
+        "`part_exceeds_whole`: `a` counts a part of what `b` counts (a country of the "
+        "world, a place in its country, a part of the workers) and exceeds or rivals it"
+    )
+    strength: Literal["contradiction", "tension"] = Field(
+        description="`contradiction`: both cannot be true under their intervals; `tension`: "
+        "the intervals allow both, but the figures collide"
+    )
+    rule: str = Field(
+        description="the test that found it: intervals-apart, figures-apart (each figure "
+        "outside the other's interval), part-above-whole, part-rivals-whole (the part's "
+        "figure reaches the whole's interval)",
+        examples=["part-rivals-whole"],
+    )
+    reason: str = Field(description="why, in one sentence a reader can follow")
     metric: MetricRef
-    scope: Scope
+    scope: Scope = Field(description="`a`'s scope")
     a: EstimateDetail
     b: EstimateDetail

@@ -13,7 +13,7 @@ from app.filters import EstimateFilters, PerFilter, PopulationFilter
 from app.pagination import Page, undated_headers, with_undated
 from app.queries import analysis as queries
 from app.queries.estimates import prepare
-from app.schemas.read import Conflict, SeriesPoint
+from app.schemas.read import Conflict, Consensus, SeriesPoint
 
 router = APIRouter(prefix="/v1", tags=["analysis"])
 Filters = Annotated[EstimateFilters, Depends(estimate_filters)]
@@ -114,3 +114,35 @@ def conflicts(
             session=session,
         )
     return queries.conflicts(session, filters, page, url)
+
+
+@router.get(
+    "/consensus",
+    summary="What independent sources agree on",
+    response_model=Page[Consensus],
+    responses=problem_responses(400),
+)
+def consensus(
+    session: SessionDep,
+    filters: Filters,
+    url: UrlDep,
+    population: Annotated[
+        PopulationFilter | None,
+        Query(
+            description="`all` (default): figures of all workers of the scope; `part`, `any`: "
+            "as in /v1/series"
+        ),
+    ] = None,
+    per: Annotated[
+        PerFilter,
+        Query(description="the values' basis: `none` (default, totals), `year`, `month`, `day`"),
+    ] = PerFilter.none,
+) -> Any:
+    """For one `metric` and one exact scope (`country=` or `worldwide=true`, as in
+    /v1/series), per calendar year of `period_from`..`period_to` (or of the figures): the
+    independent claimants and their figures, the range the figures span, the interval they
+    all allow (`agreed`, or null with a link to the conflicts), and the sentence a journalist
+    writes: "estimates range from X to Y across N independent sources". `method` says how."""
+    filters = queries.like_with_like(filters, population, per)
+    queries.series_scope(filters)
+    return queries.consensus(session, filters, url)

@@ -332,3 +332,95 @@ def _span(i: dict[str, Any]) -> str:
 
 def _number(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}"
+
+
+# A consensus reads every figure of its range at once: beyond this many, a narrower range.
+CONSENSUS_MAX = 5000
+CONSENSUS_METHOD = (
+    "Each calendar year holds the figures of this metric and exact scope whose periods "
+    "overlap it, totals of all workers unless population= says otherwise, one basis (per=). "
+    "A claimant is one independent source; an estimate is one claim however often echoed. "
+    "`range` runs from the lowest to the highest figure (central readings: a point's figure, "
+    "a range's midpoint, a bound's bound); `agreed` is what every figure's interval (see "
+    "/v1/hedges) allows at once, or null when they cannot all be true."
+)
+
+
+def consensus(session: Session, f: EstimateFilters, url: URL) -> Page[Any]:
+    """Per calendar year, what independent claimants say of one metric and exact scope: the
+    figures, the range they span, the interval they all allow, and a sentence saying so."""
+    f = eq.prepare(session, f)
+    stmt = series_statement(f).with_only_columns(Estimate.id).order_by(Estimate.period_start)
+    ids = list(session.scalars(stmt.limit(CONSENSUS_MAX + 1)))
+    if len(ids) > CONSENSUS_MAX:
+        raise BadParameter(
+            "period_from",
+            f"more than {CONSENSUS_MAX:,} figures in this range: give a narrower "
+            "period_from..period_to",
+        )
+    figures = eq.items_of(session, ids)
+    first = (
+        f.period_from.year
+        if f.period_from
+        else min((e["period"]["start"].year for e in figures), default=None)
+    )
+    last = (
+        f.period_to.year
+        if f.period_to
+        else max((e["period"]["end"].year for e in figures), default=None)
+    )
+    years = range(first, last + 1) if first is not None and last is not None else range(0)
+    data = [_year(year, figures, url) for year in years]
+    meta = PageMeta(limit=len(data), count=len(data), next_cursor=None, next=None)
+    return Page(data=data, meta=meta)
+
+
+def _year(year: int, figures: list[dict[str, Any]], url: URL) -> read.Consensus:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    inside = [e for e in figures if e["period"]["start"] <= end and e["period"]["end"] >= start]
+    claimants = {e["claimant"]["id"] for e in inside}
+    centres = [central(e["value"]) for e in inside]
+    spread = {"low": min(centres), "high": max(centres)} if centres else None
+    agreed = None
+    if inside:
+        intervals = [e["value"]["interval"] for e in inside]
+        low = max(i["low"] for i in intervals)  # every rule gives a lower end
+        high = min((i["high"] for i in intervals if i["high"] is not None), default=None)
+        if high is None or low <= high:
+            agreed = {"low": low, "high": high}
+    conflicts_url = None
+    if inside and agreed is None:
+        conflicts = url.replace(path=url.path.removesuffix("/consensus") + "/conflicts")
+        conflicts_url = str(
+            conflicts.include_query_params(period_from=str(year), period_to=str(year))
+        )
+    return read.Consensus(
+        year=year,
+        start=start,
+        end=end,
+        claimants=len(claimants),
+        figures=inside,
+        range=spread,
+        agreed=agreed,
+        conflicts_url=conflicts_url,
+        summary=_summary(year, len(claimants), spread, agreed),
+        method=CONSENSUS_METHOD,
+    )
+
+
+def _summary(
+    year: int, claimants: int, spread: dict[str, float] | None, agreed: dict[str, Any] | None
+) -> str:
+    if spread is None:
+        return f"No figure of this metric and scope covers {year}."
+    sources = "1 independent source" if claimants == 1 else f"{claimants} independent sources"
+    if spread["low"] == spread["high"]:
+        said = f"In {year}, {sources} put it at {_number(spread['low'])}"
+    else:
+        said = (
+            f"In {year}, estimates range from {_number(spread['low'])} to "
+            f"{_number(spread['high'])} across {sources}"
+        )
+    if agreed is None:
+        return said + "; read as intervals they cannot all be true (see the conflicts)."
+    return said + f"; read as intervals they all allow {_span(agreed)}."

@@ -295,3 +295,41 @@ class Conflict(BaseModel):
     scope: Scope = Field(description="`a`'s scope")
     a: EstimateDetail
     b: EstimateDetail
+
+
+class Span(BaseModel):
+    """From one figure to another; `high` null: no upper end."""
+
+    low: float
+    high: float | None
+
+
+class Consensus(BaseModel):
+    """What independent claimants say of one metric and scope in one calendar year."""
+
+    year: int = Field(examples=[2023])
+    start: date
+    end: date
+    claimants: int = Field(description="independent sources with a figure for the year")
+    figures: list[EstimateSummary] = Field(
+        description="the estimates whose periods overlap the year (one claim each, however "
+        "often echoed)"
+    )
+    range: Span | None = Field(
+        description="from the lowest to the highest figure (central readings); null: none"
+    )
+    agreed: Span | None = Field(
+        description="what every figure's interval allows at once; null when they cannot all "
+        "be true (see `conflicts_url`) or there are no figures"
+    )
+    conflicts_url: str | None = Field(
+        description="the conflicts of the year, when the figures cannot all be true"
+    )
+    summary: str = Field(
+        description="the sentence a journalist writes",
+        examples=[
+            "In 2023, estimates range from 100,000 to 110,000 across 2 independent sources; "
+            "read as intervals they all allow 100,000 to 125,000."
+        ],
+    )
+    method: str = Field(description="how the year's figures were chosen and read")

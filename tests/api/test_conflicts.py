@@ -16,6 +16,8 @@ def pairs(client, url: str = CONFLICTS) -> dict[tuple[str, str], dict]:
 
 
 def figure(session, id: str, amount: float, qualifier: str, text: str, claimant: str, **kw):
+    """A 2023 point figure (unless `kw` says otherwise) of workers abroad in Russia."""
+    year = {"period_start": date(2023, 1, 1), "period_end": date(2023, 12, 31)}
     add_estimate(
         session,
         id,
@@ -24,9 +26,7 @@ def figure(session, id: str, amount: float, qualifier: str, text: str, claimant:
         high=amount,
         value_text=text,
         claimant_id=claimant,
-        period_start=date(2023, 1, 1),
-        period_end=date(2023, 12, 31),
-        **kw,
+        **(year | kw),
     )
 
 

@@ -12,7 +12,6 @@ hedge means some imprecision however precise the digits look, and "about 100,000
 read as anything from 50,000 to 150,000.
 """
 
-import math
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -97,20 +96,27 @@ RULES: dict[str, Rule] = {
 
 def rounding_unit(x: float) -> float:
     """The place value of the last nonzero digit of `x`: 100,000 → 100,000; 30,100 → 100;
-    2.5 → 0.1; 0 → 1."""
-    x = abs(x)
+    2.5 → 0.1; 0 → 1. (Integer arithmetic: every list item is read through it.)"""
+    x = abs(float(x))
     if x == 0:
         return 1.0
-    unit = 10.0 ** math.floor(math.log10(x))  # the leading digit's place
-    while unit > 1e-9 and not math.isclose(round(x / unit) * unit, x, rel_tol=1e-9):
-        unit /= 10
-    return unit
+    if x.is_integer():
+        n, unit = int(x), 1
+        while n % 10 == 0:
+            n //= 10
+            unit *= 10
+        return float(unit)
+    decimals = f"{x:.9f}".rstrip("0").partition(".")[2]
+    return 10.0 ** -len(decimals) if decimals else 1.0
 
 
 def margin(x: float) -> float:
     """How far either side of `x` "about x" reaches (see the module's docstring)."""
+    size = abs(x)
     half_unit = rounding_unit(x) / 2
-    return min(max(half_unit, MIN_MARGIN * abs(x)), MAX_MARGIN * abs(x))
+    if half_unit < MIN_MARGIN * size:
+        return MIN_MARGIN * size
+    return min(half_unit, MAX_MARGIN * size)
 
 
 _DIGIT = re.compile(r"\d")
@@ -141,7 +147,8 @@ def interval(
             return {"low": low - margin(low), "high": high + margin(high), "rule": "about-range"}
         return {"low": low, "high": high, "rule": "range"}
     if qualifier is Qualifier.about:
-        return {"low": low - margin(low), "high": low + margin(low), "rule": "about"}
+        m = margin(low)
+        return {"low": low - m, "high": low + m, "rule": "about"}
     if qualifier is Qualifier.nearly:
         return {"low": low - margin(low), "high": low, "rule": "nearly"}
     return {"low": low, "high": high, "rule": "exact"}
@@ -150,9 +157,10 @@ def interval(
 def interval_of(value: dict[str, Any]) -> dict[str, Any]:
     """The interval of a value shaped as the API shows it (kind, qualifier, low, high,
     to_value, text)."""
+    kind, qualifier = value["kind"], value["qualifier"]
     return interval(
-        ValueKind(value["kind"]),
-        Qualifier(value["qualifier"]),
+        kind if isinstance(kind, ValueKind) else ValueKind(kind),
+        qualifier if isinstance(qualifier, Qualifier) else Qualifier(qualifier),
         value["low"],
         value["high"],
         value["text"],

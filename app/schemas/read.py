@@ -137,7 +137,10 @@ class Period(BaseModel):
     start: date | None = Field(description="first day (inclusive); null when the text gives none")
     end: date | None = Field(description="last day (inclusive)")
     precision: Precision
-    text: str = Field(description="the original wording", examples=["in 2023"])
+    text: str = Field(
+        description="the text's own time wording; empty when it has none (see notes)",
+        examples=["in 2023"],
+    )
 
 
 class Scope(BaseModel):

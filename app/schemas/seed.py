@@ -225,7 +225,11 @@ class PeriodIn(Record):
     start: IsoDate | None = None
     end: IsoDate | None = None
     precision: Precision
-    text: Text = Field(description="the period's original wording, e.g. 'in 2023'")
+    text: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
+        "",
+        description="the text's own time wording, e.g. 'in 2023'; empty when the text has "
+        "none for the figure (its notes say how the period was read)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

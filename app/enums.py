@@ -89,6 +89,52 @@ class MetricKind(StrEnum):
     flow = "flow"
 
 
+class Relation(StrEnum):
+    """How one metric stands to another, as metrics.yaml records it (from the metric to the
+    one it names)."""
+
+    proxy_of = "proxy_of"  # stands for the other's quantity, measured another way
+    part_of = "part_of"  # counts some of what the other counts
+    flow_into = "flow_into"  # an amount over a period that adds to the other (a stock)
+    flow_out_of = "flow_out_of"  # an amount over a period that takes from the other
+
+
+class RelationRead(StrEnum):
+    """A relation as read from either end: a metric's own (`proxy_of`, ...) or one another
+    metric has to it, marked as such (`has_proxy`, ...)."""
+
+    proxy_of = "proxy_of"
+    part_of = "part_of"
+    flow_into = "flow_into"
+    flow_out_of = "flow_out_of"
+    has_proxy = "has_proxy"
+    has_part = "has_part"
+    has_inflow = "has_inflow"
+    has_outflow = "has_outflow"
+
+
+# The relation read from the other end: work_permits_held is a proxy_of workers_abroad, so
+# workers_abroad has_proxy work_permits_held.
+INVERSE: dict[Relation, RelationRead] = {
+    Relation.proxy_of: RelationRead.has_proxy,
+    Relation.part_of: RelationRead.has_part,
+    Relation.flow_into: RelationRead.has_inflow,
+    Relation.flow_out_of: RelationRead.has_outflow,
+}
+
+# The relations `related=true` follows (both ways): a proxy or a part counts the same kind
+# of quantity as what it relates to; a flow does not (dispatches over a year are not a
+# number of workers present), so flows are listed in /v1/metrics only.
+SAME_QUANTITY: frozenset[Relation] = frozenset({Relation.proxy_of, Relation.part_of})
+
+RELATION_MEANS = (
+    "how this metric stands to `metric`: `proxy_of` (stands for its quantity, measured "
+    "another way), `part_of` (counts some of what it counts), `flow_into` / `flow_out_of` "
+    "(an amount over a period that adds to / takes from it, a stock); read from the other "
+    "end, `has_proxy`, `has_part`, `has_inflow`, `has_outflow`"
+)
+
+
 class DocumentKind(StrEnum):
     """What sort of publication a document is."""
 

@@ -28,6 +28,7 @@ from app.schemas.seed import (
     DocumentFields,
     DocumentWrite,
     EstimateIn,
+    MetricIn,
     PeriodIn,
     ScopeIn,
     SourceIn,
@@ -101,6 +102,8 @@ def reference_problems(record: BaseModel, catalog: Catalog) -> list[tuple[str, s
                     (f"{prefix}quote", f"not verbatim in document {c.document!r}: {c.quote[:80]!r}")
                 )
 
+    if isinstance(record, MetricIn):
+        need("related", "metric", [r.metric for r in record.related])
     if isinstance(record, SourceIn) and record.country:
         need("country", "country", [record.country])
     if isinstance(record, DocumentFields):

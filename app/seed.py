@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import records
-from app.models import Country, Document, Metric, Sector
+from app.models import Country, Document, Metric, MetricRelation, Sector
 from app.records import reference_problems
 from app.schemas.seed import DocumentIn, EstimateIn, MetricIn, SectorIn, SourceIn
 
@@ -247,6 +247,29 @@ def _upsert(
     return obj
 
 
+def sync_relations(session: Session, metrics: list[MetricIn], report: LoadReport) -> None:
+    """Each metric's relations become what its record lists: a relation its record no
+    longer names is deleted (the record is the whole list, as `cites` is a document's)."""
+    old = {(r.metric_id, r.related_id): r for r in session.scalars(select(MetricRelation))}
+    for m in metrics:
+        listed = set()
+        for rel in m.related:
+            listed.add((m.id, rel.metric))
+            _upsert(
+                session,
+                report,
+                "metric_relation",
+                old.get((m.id, rel.metric)),
+                partial(MetricRelation, metric_id=m.id, related_id=rel.metric),
+                {"relation": rel.relation, "note": rel.note},
+            )
+        for key, row in old.items():
+            if key[0] == m.id and key not in listed:
+                session.delete(row)
+                report.count("metric_relation", False, True)
+    session.flush()
+
+
 LOADER = "dprk-labor load"
 
 
@@ -270,7 +293,7 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
             "metric",
             old_metrics.get(m.id),
             partial(Metric, id=m.id),
-            m.model_dump(exclude={"id"}),
+            m.model_dump(exclude={"id", "related"}),
         )
     for sec in seed.sectors:
         _upsert(
@@ -282,6 +305,7 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
             sec.model_dump(exclude={"id"}),
         )
     session.flush()
+    sync_relations(session, seed.metrics, report)
 
     def tally(table: str, saved: records.Saved) -> None:
         report.count(table, saved.created, saved.changed)

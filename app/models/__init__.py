@@ -3,7 +3,7 @@
 from app.models.audit import ApiKey, Change
 from app.models.base import Base
 from app.models.estimates import Citation, Estimate, estimate_country, estimate_sector
-from app.models.reference import Country, Metric, Sector
+from app.models.reference import Country, Metric, MetricRelation, Sector
 from app.models.sources import Document, Source, document_cite
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Document",
     "Estimate",
     "Metric",
+    "MetricRelation",
     "Sector",
     "Source",
     "document_cite",

@@ -38,6 +38,7 @@ from app.enums import (
     Population,
     Precision,
     Qualifier,
+    Relation,
     SourceKind,
     ValueKind,
 )
@@ -106,12 +107,34 @@ class Record(BaseModel):
         return value
 
 
+class RelatedIn(Record):
+    """How the metric whose record this is stands to another metric."""
+
+    metric: SnakeId = Field(description="the other metric's id")
+    relation: Relation
+    note: Text = Field(description="the relation in words: what stands for what, and how well")
+
+
 class MetricIn(Record):
     id: SnakeId
     name: Text = Field(max_length=column_length(Metric.name))
     unit: Text = Field(max_length=column_length(Metric.unit))
     kind: MetricKind
     description: Text
+    related: list[RelatedIn] = Field(
+        [],
+        description="how this metric stands to others, each recorded once, from this end "
+        "(the API shows it from the other end too)",
+    )
+
+    @model_validator(mode="after")
+    def _related_once_each(self) -> Self:
+        named = [r.metric for r in self.related]
+        if self.id in named:
+            raise ValueError("related: a metric cannot relate to itself")
+        if len(set(named)) < len(named):
+            raise ValueError("related: names a metric twice")
+        return self
 
 
 class SectorIn(Record):

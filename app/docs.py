@@ -598,6 +598,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 "read as the December before it.",
                 "status": "active",
                 "superseded_by": None,
+                "related_to": None,
             },
             {
                 "id": "rfa-sources-2024-workers-in-russia-and-china",
@@ -664,6 +665,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 "in the same sentence.",
                 "status": "active",
                 "superseded_by": None,
+                "related_to": None,
             },
         ],
         "meta": {
@@ -731,6 +733,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
         "2024. Sectors as listed by the first and the last.",
         "status": "active",
         "superseded_by": None,
+        "related_to": None,
         "citations": [
             {
                 "id": "panel-2024-workers-abroad-2023--article-2024-03-21-panel-report-100000-workers-overseas",  # noqa: E501
@@ -1009,6 +1012,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 "not an uncertainty range.",
                 "status": "active",
                 "superseded_by": None,
+                "related_to": None,
             }
         ],
         "citations": [],
@@ -1023,6 +1027,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 "kind": "stock",
                 "description": "Number of companies in the scope place "
                 "employing North Korean workers.",
+                "related": [],
             }
         ],
         "meta": {

@@ -126,19 +126,28 @@ def columns(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A JSON-mode dict as flat cells; lists of objects become their ids or codes, `;`-joined."""
+    """A JSON-mode dict as flat cells; lists of objects become their ids or codes (see
+    _list_cell), `;`-joined."""
     out: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, dict):
             out |= flatten(value, f"{prefix}{key}_")
         elif isinstance(value, list):
-            out[prefix + key] = ";".join(
-                str(v.get("id", v.get("code", ""))) if isinstance(v, dict) else str(v)
-                for v in value
-            )
+            out[prefix + key] = ";".join(_list_cell(v) for v in value)
         else:
             out[prefix + key] = value
     return out
+
+
+def _list_cell(item: Any) -> str:
+    """One item of a list cell: its id or code; an item that names another record by a
+    relation (a metric's `related`) is `relation:id` (`has_proxy:work_permits_held`)."""
+    if not isinstance(item, dict):
+        return str(item)
+    if "id" in item or "code" in item:
+        return str(item.get("id", item.get("code")))
+    ref = next((_list_cell(v) for v in item.values() if isinstance(v, dict)), "")
+    return f"{item['relation']}:{ref}" if "relation" in item else ref
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from app.api.deps import PageDep, UrlDep
 from app.db import SessionDep, one_snapshot
 from app.enums import EstimateStatus
-from app.errors import problem_responses
+from app.errors import BadParameter, problem_responses
 from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
 from app.filters import (
     DEFAULT_ESTIMATE_SORT,
@@ -198,6 +198,16 @@ def list_estimates(
             "per that unit of time (`value.per`); default: both"
         ),
     ] = None,
+    related: Annotated[
+        bool,
+        Query(
+            description="true: with `metric=`, also the estimates of the metrics that are a "
+            "proxy or a part of those asked, or have one among them (/v1/metrics lists the "
+            "relations; flows are a different quantity and are not added), each marked in "
+            "`related_to`; every other filter applies to them as well. Default false",
+            examples=[True],
+        ),
+    ] = False,
 ) -> Any:
     """Estimates matching every filter given (AND); repeated values of a filter combine with OR.
 
@@ -211,8 +221,16 @@ def list_estimates(
     A date range leaves out figures whose period is unknown; `meta.undated` says how many
     matched every other filter, and `meta.undated_url` lists them (`undated=include` keeps
     them in; an export says so in `X-Undated-Count` and a `Link` with rel="undated").
+
+    Related measures: `related=true` adds the estimates of metrics related to those asked,
+    e.g. Russia's own work-permit count beside Reuters' "some 30,000 workers":
+    `/v1/estimates?metric=workers_abroad&country=RU&period_from=2018&period_to=2018&related=true`
+    lists `work_permits_held` figures with `related_to: {"metric": "workers_abroad",
+    "relation": "proxy_of"}`.
     """
-    filters = replace(filters, population=population.population(), per=per)
+    if related and not filters.metric:
+        raise BadParameter("related", "related=true needs metric= (the metrics to relate to)")
+    filters = replace(filters, population=population.population(), per=per, related=related)
     if fmt is not Format.json:
         one_snapshot(session)  # before prepare: the export's pages and filters see one
         filters = queries.prepare(session, filters)  # once for every page

@@ -3,11 +3,11 @@
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 from starlette.datastructures import URL
 
-from app.enums import DocumentKind
+from app.enums import INVERSE, DocumentKind, RelationRead
 from app.errors import NotFound
 from app.models import (
     Citation,
@@ -15,6 +15,7 @@ from app.models import (
     Document,
     Estimate,
     Metric,
+    MetricRelation,
     Sector,
     Source,
     estimate_country,
@@ -192,9 +193,56 @@ def get_document(session: Session, document_id: str) -> read.DocumentDetail:
 
 
 def list_metrics(session: Session, params: PageParams, url: URL) -> Page[read.Metric]:
-    """The metric vocabulary."""
+    """The metric vocabulary, each metric with its relations read from both ends."""
     rows, meta = fetch_page(session, select(Metric), METRIC_KEY, params, url)
-    return Page(data=[read.Metric.model_validate(m) for (m,) in rows], meta=meta)
+    related = metric_relations(session, [m.id for (m,) in rows])
+    data = [
+        read.Metric(
+            id=m.id,
+            name=m.name,
+            unit=m.unit,
+            kind=m.kind,
+            description=m.description,
+            related=related[m.id],
+        )
+        for (m,) in rows
+    ]
+    return Page(data=data, meta=meta)
+
+
+def metric_relations(session: Session, ids: list[str]) -> dict[str, list[read.MetricRelated]]:
+    """Each of metrics `ids` with the relations it has (`proxy_of`, ...) and those others
+    have to it (`has_proxy`, ...), by the other metric's id, in one query."""
+    out: dict[str, list[read.MetricRelated]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    mine, theirs = aliased(Metric), aliased(Metric)
+    stmt = (
+        select(MetricRelation, mine.name, theirs.name)
+        .join(mine, mine.id == MetricRelation.metric_id)
+        .join(theirs, theirs.id == MetricRelation.related_id)
+        .where(or_(MetricRelation.metric_id.in_(ids), MetricRelation.related_id.in_(ids)))
+    )
+    for rel, metric_name, related_name in session.execute(stmt):
+        if rel.metric_id in out:
+            out[rel.metric_id].append(
+                read.MetricRelated(
+                    metric=read.MetricName(id=rel.related_id, name=related_name),
+                    relation=RelationRead(rel.relation.value),
+                    note=rel.note,
+                )
+            )
+        if rel.related_id in out:
+            out[rel.related_id].append(
+                read.MetricRelated(
+                    metric=read.MetricName(id=rel.metric_id, name=metric_name),
+                    relation=INVERSE[rel.relation],
+                    note=rel.note,
+                )
+            )
+    for listed in out.values():
+        listed.sort(key=lambda r: r.metric.id)
+    return out
 
 
 def list_sectors(session: Session, params: PageParams, url: URL) -> Page[read.Sector]:

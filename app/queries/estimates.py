@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from starlette.datastructures import URL
 
 from app import hedges
-from app.enums import EstimateStatus, Per
+from app.enums import INVERSE, SAME_QUANTITY, EstimateStatus, Per, RelationRead
 from app.errors import BadParameter, NotFound
 from app.filters import EstimateFilters, EstimateSort, Match, PerFilter, Undated
 from app.models import (
@@ -34,6 +34,7 @@ from app.models import (
     Document,
     Estimate,
     Metric,
+    MetricRelation,
     Sector,
     Source,
     estimate_country,
@@ -103,11 +104,16 @@ _LONGEST_OF_METRICS = _LONGEST.where(Metric.id.in_(bindparam("ids", expanding=Tr
 def prepare(session: Session, f: EstimateFilters) -> EstimateFilters:
     """Check the filters against the data (400 for a metric, sector, source or document
     that does not exist) and add what the query needs from it: the floor under
-    period_start that bounds an overlap scan, and the estimates whose texts hold `q`
-    when they are few. Metrics and the floor take one query. Filters prepared already
-    are returned as they are: an export prepares once for all its pages."""
+    period_start that bounds an overlap scan, the estimates whose texts hold `q`
+    when they are few, and with `related` the metrics related to those asked (added to
+    `metric`, so the list's SQL is the same). Metrics and the floor take one query.
+    Filters prepared already are returned as they are: an export prepares once for all
+    its pages."""
     if f.prepared:
         return f
+    if f.related:
+        related_to = related_metrics(session, f.metric)
+        f = replace(f, metric=[*dict.fromkeys(f.metric), *related_to], related_to=related_to)
     require_ids(session, Sector.id, f.sector, "sector", "/v1/sectors")
     require_ids(session, Source.id, f.claimant, "claimant", "/v1/sources")
     require_ids(session, Document.id, f.document, "document", "/v1/documents")
@@ -129,6 +135,33 @@ def prepare(session: Session, f: EstimateFilters) -> EstimateFilters:
     assert f.period_from is not None
     longest = max((d or 0 for d in days.values()), default=0)
     return replace(f, start_floor=start_floor(f.period_from, longest))
+
+
+def related_metrics(session: Session, asked: list[str]) -> dict[str, tuple[str, RelationRead]]:
+    """The metrics that are a proxy or a part of one of `asked`, or have one among them
+    (flows are not the same quantity), each → (the asked metric it relates to, how it stands
+    to it); one related to several asked metrics is marked for the first asked."""
+    order = {m: i for i, m in enumerate(dict.fromkeys(asked))}
+    rel = MetricRelation.__table__.c
+    rows = plain_rows(
+        session,
+        select(rel.metric_id, rel.related_id, rel.relation).where(
+            rel.relation.in_(sorted(SAME_QUANTITY)),
+            or_(rel.metric_id.in_(order), rel.related_id.in_(order)),
+        ),
+    )
+    found: dict[str, tuple[str, RelationRead]] = {}
+
+    def mark(other: str, to: str, relation: RelationRead) -> None:
+        if other not in order and (other not in found or order[to] < order[found[other][0]]):
+            found[other] = (to, relation)
+
+    for metric_id, related_id, relation in rows:
+        if related_id in order:
+            mark(metric_id, related_id, RelationRead(relation))
+        if metric_id in order:
+            mark(related_id, metric_id, INVERSE[relation])
+    return dict(sorted(found.items()))
 
 
 def start_floor(period_from: date, longest_days: int) -> date | None:
@@ -460,6 +493,7 @@ def _summary_of_row(r: RowMapping, countries: list[Any], sectors: list[Any]) -> 
         "notes": r["notes"],
         "status": r["status"],
         "superseded_by": r["superseded_by_id"],
+        "related_to": None,
     }
 
 
@@ -483,7 +517,8 @@ def list_estimates(
 ) -> Page[Any]:
     """One page of the estimates matching `f`, in `sort` order; items are EstimateSummary-
     shaped dicts."""
-    stmt, key = ordered(prepare(session, f), sort)
+    f = prepare(session, f)
+    stmt, key = ordered(f, sort)
     rows, meta = fetch_page(
         session,
         stmt,
@@ -494,7 +529,11 @@ def list_estimates(
         value_of=lambda r: (r[-1], r[0]),
         columns_only=True,
     )
-    return Page.model_construct(data=items_of(session, [r[0] for r in rows]), meta=meta)
+    items = items_of(session, [r[0] for r in rows])
+    for item in items:
+        if (to := f.related_to.get(item["metric"]["id"])) is not None:
+            item["related_to"] = {"metric": to[0], "relation": to[1]}
+    return Page.model_construct(data=items, meta=meta)
 
 
 def page_columns(key: SortKey) -> list[Any]:

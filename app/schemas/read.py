@@ -9,6 +9,7 @@ from app.enums import (
     PER_MEANS,
     POPULATION_MEANS,
     POPULATION_NOTE_MEANS,
+    RELATION_MEANS,
     SECTORS_MEAN,
     Action,
     DocumentKind,
@@ -18,6 +19,7 @@ from app.enums import (
     Population,
     Precision,
     Qualifier,
+    RelationRead,
     SourceKind,
     ValueKind,
 )
@@ -56,9 +58,41 @@ class MetricRef(Out):
     unit: str = Field(examples=["persons"])
 
 
+class MetricName(Out):
+    id: str = Field(examples=["work_permits_held"])
+    name: str = Field(examples=["Valid work permits held by North Koreans"])
+
+
+class MetricRelated(BaseModel):
+    """Another metric and how this one stands to it."""
+
+    metric: MetricName
+    relation: RelationRead = Field(description=RELATION_MEANS, examples=["has_proxy"])
+    note: str = Field(
+        description="the relation in words: what stands for what, and how far it goes",
+        examples=["North Koreans holding valid work permits stand for the North Korean workers"],
+    )
+
+
 class Metric(MetricRef):
     kind: MetricKind = Field(description="stock: a level at a time; flow: an amount over a period")
     description: str
+    related: list[MetricRelated] = Field(
+        description="the metrics this one relates to, its own relations and (marked `has_...`) "
+        "those others have to it, by id; `related=true` on /v1/estimates follows the proxies "
+        "and parts"
+    )
+
+
+class RelatedTo(BaseModel):
+    """Why a list holds an estimate of a metric it did not ask for."""
+
+    metric: str = Field(description="the metric asked for (its id)", examples=["workers_abroad"])
+    relation: RelationRead = Field(
+        description="how the estimate's metric stands to it: `proxy_of`, `part_of`, or from "
+        "the other end `has_proxy`, `has_part`",
+        examples=["proxy_of"],
+    )
 
 
 class SourceRef(Out):
@@ -170,6 +204,11 @@ class EstimateSummary(BaseModel):
         description="active; retracted (withdrawn); superseded (corrected by `superseded_by`)"
     )
     superseded_by: str | None = Field(description="id of the estimate that corrects this one")
+    related_to: RelatedTo | None = Field(
+        description="set when a list asked for `related=true` holds this estimate because its "
+        "metric relates to one asked for; null for an estimate of a metric asked for",
+        examples=[{"metric": "workers_abroad", "relation": "proxy_of"}],
+    )
 
 
 class CitationDocument(DocumentRef):

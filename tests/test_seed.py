@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app import docs, migrate, seed
 from app.cli import main
 from app.db import make_engine
-from app.models import Base, Citation, Country, Estimate
+from app.models import Base, Citation, Country, Estimate, MetricRelation
 from tests.conftest import SEED_DIR
 
 
@@ -172,4 +172,55 @@ def test_editing_a_seed_record_updates_it_in_place(backend, new_database, seed_c
         n = s.scalar(select(func.count()).where(Citation.estimate_id == target))
         assert n == 1
         assert s.scalar(select(func.count()).select_from(Country)) > 240
+    engine.dispose()
+
+
+def edit_metrics(seed_dir: Path, change) -> None:
+    path = seed_dir / "metrics.yaml"
+    records = {r["id"]: r for r in yaml.safe_load(path.read_text(encoding="utf-8"))}
+    change(records)
+    text = yaml.safe_dump(list(records.values()), allow_unicode=True, sort_keys=False)
+    path.write_text(text, "utf-8")
+
+
+def test_check_reports_a_metric_relation_that_names_nothing_itself_or_twice(seed_copy):
+    def tamper(metrics):
+        rel = {"metric": "workers_abroad", "relation": "proxy_of", "note": "n"}
+        metrics["workers_planned"]["related"] = [rel | {"metric": "no_such_metric"}]
+        metrics["workers_requested"]["related"] = [rel | {"metric": "workers_requested"}]
+        metrics["employer_count"]["related"] = [rel, rel | {"relation": "part_of"}]
+        metrics["host_countries"]["related"] = [rel | {"relation": "resembles"}]
+
+    edit_metrics(seed_copy, tamper)
+    _, problems = seed.check(seed_copy)
+    said = {p.record.split("(id ")[-1].rstrip(")").removeprefix("id "): p.message for p in problems}
+    assert "metric 'no_such_metric' does not exist" in said["workers_planned"]
+    assert "cannot relate to itself" in said["workers_requested"]
+    assert "names a metric twice" in said["employer_count"]
+    assert "related.0.relation" in said["host_countries"]
+
+
+def test_loading_makes_a_metrics_relations_what_its_record_lists(backend, new_database, seed_copy):
+    engine = migrated(backend, new_database)
+    with Session(engine) as s:
+        seed.load(s, SEED_DIR)
+        s.commit()
+
+    def tamper(metrics):
+        del metrics["workers_dispatched"]["related"]
+        metrics["work_permits_held"]["related"][0]["note"] = "edited note"
+
+    edit_metrics(seed_copy, tamper)
+    with Session(engine) as s:
+        report = seed.load(s, seed_copy)
+        s.commit()
+        assert report.updated.get("metric_relation") == 2
+        rows = {
+            r.metric_id: r.note
+            for r in s.scalars(
+                select(MetricRelation).where(MetricRelation.related_id == "workers_abroad")
+            )
+        }
+        assert "workers_dispatched" not in rows
+        assert rows["work_permits_held"] == "edited note"
     engine.dispose()

@@ -150,6 +150,8 @@ class HttpCache:
         request_headers = dict(scope["headers"])
         if_none_match = request_headers.get(b"if-none-match", b"").decode("latin-1")
         cache_control = self.PRIVATE if b"authorization" in request_headers else self.PUBLIC
+        # Answers vary by Origin too (CORS headers); the CORS middleware outside adds that.
+        vary = b"Accept"
         start: Message | None = None
         chunks: list[bytes] = []
         buffering = False
@@ -163,7 +165,7 @@ class HttpCache:
                 buffering = ok and json_body and b"content-length" in headers
                 if ok:
                     message = _with_header(message, b"cache-control", cache_control)
-                    message = _with_header(message, b"vary", b"Accept, Origin")
+                    message = _with_header(message, b"vary", vary)
                 if buffering:
                     start = message
                     return

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from app.api.deps import PageDep, UrlDep
 from app.api.estimates import estimate_filters
 from app.db import SessionDep, one_snapshot
-from app.errors import problem_responses
+from app.errors import BadParameter, problem_responses
 from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
 from app.filters import EstimateFilters, PerFilter, PopulationFilter
 from app.pagination import Page, undated_headers, with_undated
@@ -101,10 +101,14 @@ def conflicts(
     outside the other's interval (`tension`). `part_exceeds_whole`: for a stock, `a` counts
     a part of what `b` counts (a country of the world, a place within it, a part of the
     workers) and lies above it (`contradiction`) or reaches into it (`tension`). The first
-    side matches every filter, the other every filter but the scope."""
+    side matches every filter, the other every filter but the scope. Figures with no known
+    period are never compared: `meta.undated` counts those that match the filters."""
+    queries.dated_only(filters)
+    one_snapshot(session)  # before prepare: an export's pages and filters see one
+    filters = prepare(session, filters)  # once for every page of an export
+    left_out = queries.conflicts_undated(session, filters)
+    estimates = url.replace(path=url.path.removesuffix("/conflicts") + "/estimates")
     if fmt is not Format.json:
-        one_snapshot(session)  # before prepare: the export's pages and filters see one
-        filters = prepare(session, filters)  # once for every page
         return export(
             request,
             fmt,
@@ -112,8 +116,9 @@ def conflicts(
             Conflict,
             lambda p: queries.conflicts(session, filters, p, url),
             session=session,
+            headers=undated_headers(left_out, estimates),
         )
-    return queries.conflicts(session, filters, page, url)
+    return with_undated(queries.conflicts(session, filters, page, url), left_out, estimates)
 
 
 @router.get(
@@ -143,6 +148,14 @@ def consensus(
     independent claimants and their figures, the range the figures span, the interval they
     all allow (`agreed`, or null with a link to the conflicts), and the sentence a journalist
     writes: "estimates range from X to Y across N independent sources". `method` says how."""
+    if population is PopulationFilter.any:
+        raise BadParameter(
+            "population",
+            "a consensus compares like with like: `all` (default) or `part`, not both",
+        )
     filters = queries.like_with_like(filters, population, per)
     queries.series_scope(filters)
-    return queries.consensus(session, filters, url)
+    filters = prepare(session, filters)
+    left_out = queries.series_undated(session, filters)
+    estimates = url.replace(path=url.path.removesuffix("/consensus") + "/estimates")
+    return with_undated(queries.consensus(session, filters, url), left_out, estimates)

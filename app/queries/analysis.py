@@ -49,6 +49,12 @@ def dated_only(f: EstimateFilters) -> None:
         )
 
 
+def conflicts_undated(session: Session, f: EstimateFilters) -> int:
+    """How many estimates match the filters (prepared) but have no known period, and so
+    are never compared."""
+    return eq.count_of(session, eq.filtered(replace(f, undated=Undated.only)))
+
+
 def series_undated(session: Session, f: EstimateFilters) -> int:
     """How many estimates of the series' metric and exact scope match its other filters
     but have no known period, and so are not in it."""
@@ -267,30 +273,28 @@ def judge(a: dict[str, Any], b: dict[str, Any], kind: str) -> read.Conflict | No
     or a part's figure reaching into its whole's)."""
     va, vb = a["value"], b["value"]
     ia, ib = va["interval"], vb["interval"]
-    said_a, said_b = _said(a), _said(b)
     if kind == DISAGREEMENT:
         if _apart(ia, ib):
             strength, rule = "contradiction", "intervals-apart"
-            why = f"read as intervals ({_span(ia)}; {_span(ib)}), they cannot both be true"
+            why = f"even read loosely ({_span(ia)} against {_span(ib)}), both cannot be true"
         elif not _within(central(va), ib) and not _within(central(vb), ia):
             strength, rule = "tension", "figures-apart"
             why = (
-                f"their readings overlap ({_span(ia)}; {_span(ib)}), but each figure lies "
-                "outside the other's"
+                f"read loosely ({_span(ia)} against {_span(ib)}) both could be true, but "
+                "neither figure fits the other's reading"
             )
         else:
             return None
-        reason = f"{said_a}, while {said_b}, for overlapping periods: {why}."
     else:
         if ia["low"] is not None and ib["high"] is not None and ia["low"] > ib["high"]:
             strength, rule = "contradiction", "part-above-whole"
-            why = f"the part ({_span(ia)}) exceeds the whole ({_span(ib)}) under any reading"
+            why = f"the part alone ({_span(ia)}) is more than the whole ({_span(ib)}) can be"
         elif ValueKind(vb["kind"]) is not ValueKind.upper_bound and central(va) >= (ib["low"] or 0):
             strength, rule = "tension", "part-rivals-whole"
-            why = f"the part's figure reaches into the whole's reading ({_span(ib)})"
+            why = f"the part alone is as large as the whole may be (read loosely, {_span(ib)})"
         else:
             return None
-        reason = f"{said_a}, while {said_b}, for overlapping periods: {why}."
+    reason = f"{_said(a)}, while {_said(b)}: {why}."
     return read.Conflict(
         kind=kind,
         strength=strength,
@@ -304,8 +308,24 @@ def judge(a: dict[str, Any], b: dict[str, Any], kind: str) -> read.Conflict | No
 
 
 def _said(e: dict[str, Any]) -> str:
-    """`the UN Panel puts it at "around 100,000" worldwide` for a reason sentence."""
-    return f'{e["claimant"]["name"]} says "{e["value"]["text"]}" {_covering(e)}'
+    """`UN ... Panel says "Around 100,000" worldwide in 2023`, for a reason sentence."""
+    return f'{e["claimant"]["name"]} says "{e["value"]["text"]}" {_covering(e)} {_when(e)}'
+
+
+_MONTHS = "January February March April May June July August September October November December"
+
+
+def _when(e: dict[str, Any]) -> str:
+    """The period in words, as precisely as it is known: "in December 2023", "in 2023"."""
+    period = e["period"]
+    start, end, precision = period["start"], period["end"], period["precision"]
+    if precision == "year" and start.year == end.year:
+        return f"in {start.year}"
+    if precision == "month" and (start.year, start.month) == (end.year, end.month):
+        return f"in {_MONTHS.split()[start.month - 1]} {start.year}"
+    if start == end:
+        return f"on {start.day} {_MONTHS.split()[start.month - 1]} {start.year}"
+    return f"from {start.isoformat()} to {end.isoformat()}"
 
 
 def _covering(e: dict[str, Any]) -> str:
@@ -390,7 +410,9 @@ def _year(year: int, figures: list[dict[str, Any]], url: URL) -> read.Consensus:
             agreed = {"low": low, "high": high}
     conflicts_url = None
     if inside and agreed is None:
+        # /v1/conflicts compares like with like itself: it takes no population= or per=
         conflicts = url.replace(path=url.path.removesuffix("/consensus") + "/conflicts")
+        conflicts = conflicts.remove_query_params(["population", "per"])
         conflicts_url = str(
             conflicts.include_query_params(period_from=str(year), period_to=str(year))
         )
@@ -403,24 +425,32 @@ def _year(year: int, figures: list[dict[str, Any]], url: URL) -> read.Consensus:
         range=spread,
         agreed=agreed,
         conflicts_url=conflicts_url,
-        summary=_summary(year, len(claimants), spread, agreed),
+        summary=_summary(year, inside, agreed),
         method=CONSENSUS_METHOD,
     )
 
 
-def _summary(
-    year: int, claimants: int, spread: dict[str, float] | None, agreed: dict[str, Any] | None
-) -> str:
-    if spread is None:
+def _summary(year: int, inside: list[dict[str, Any]], agreed: dict[str, Any] | None) -> str:
+    """The sentence a journalist writes, naming the sources and quoting the figures."""
+    if not inside:
         return f"No figure of this metric and scope covers {year}."
-    sources = "1 independent source" if claimants == 1 else f"{claimants} independent sources"
-    if spread["low"] == spread["high"]:
-        said = f"In {year}, {sources} put it at {_number(spread['low'])}"
+    names = list(dict.fromkeys(e["claimant"]["name"] for e in inside))
+    by_size = sorted(inside, key=lambda e: central(e["value"]))
+    lowest, highest = by_size[0]["value"]["text"], by_size[-1]["value"]["text"]
+    who = (
+        f"one independent source, {names[0]},"
+        if len(names) == 1
+        else f"{len(names)} independent sources ({'; '.join(names)})"
+    )
+    if len(inside) == 1:
+        said = f'In {year}, {who} says "{lowest}"'
     else:
-        said = (
-            f"In {year}, estimates range from {_number(spread['low'])} to "
-            f"{_number(spread['high'])} across {sources}"
-        )
+        verb = "gives" if len(names) == 1 else "give"
+        said = f'In {year}, {who} {verb} figures from "{lowest}" to "{highest}"'
     if agreed is None:
-        return said + "; read as intervals they cannot all be true (see the conflicts)."
-    return said + f"; read as intervals they all allow {_span(agreed)}."
+        return said + "; even read loosely, they cannot all be true (see the conflicts)."
+    return (
+        said
+        + f"; read loosely, {'they all allow' if len(inside) > 1 else 'that is'} "
+        + (f"{_span(agreed)}.")
+    )

@@ -78,7 +78,7 @@ def test_figures_whose_intervals_are_apart_contradict(client, session):
         "contradiction",
         "intervals-apart",
     )
-    assert "cannot both be true" in conflict["reason"]
+    assert "both cannot be true" in conflict["reason"]
 
 
 def test_hedged_figures_each_outside_the_others_reading_are_in_tension(client, session):

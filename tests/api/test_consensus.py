@@ -19,7 +19,10 @@ def test_worldwide_workers_in_2023_name_their_independent_claimant(client):
     assert (year["year"], year["claimants"]) == (2023, 1)
     assert [f["claimant"]["id"] for f in year["figures"]] == ["un-panel-of-experts"]
     assert year["agreed"] == {"low": 75000, "high": 125000}
-    assert year["summary"].startswith("In 2023, 1 independent source put it at 100,000")
+    assert year["summary"] == (
+        "In 2023, one independent source, UN Security Council Panel of Experts on North Korea "
+        'sanctions, says "Around 100,000"; read loosely, that is 75,000 to 125,000.'
+    )
     assert "interval" in year["method"]
 
 
@@ -31,8 +34,9 @@ def test_figures_of_several_sources_give_a_range_and_what_they_all_allow(client,
     # "about 110,000" is read as 104,500 to 115,500 (5%); the Panel's as 75,000 to 125,000
     assert year["agreed"] == {"low": 104500, "high": 115500}
     assert year["summary"] == (
-        "In 2023, estimates range from 100,000 to 110,000 across 2 independent sources; "
-        "read as intervals they all allow 104,500 to 115,500."
+        "In 2023, 2 independent sources (UN Security Council Panel of Experts on North Korea "
+        'sanctions; United Press International (UPI)) give figures from "Around 100,000" to '
+        '"about 110,000"; read loosely, they all allow 104,500 to 115,500.'
     )
 
 
@@ -79,6 +83,16 @@ def test_each_year_of_the_range_has_its_entry(client, session):
     assert [y["year"] for y in data] == [2023, 2024, 2025]
     assert [y["claimants"] for y in data] == [2, 1, 0]
     assert data[2]["summary"] == "No figure of this metric and scope covers 2025."
+
+
+def test_a_consensus_never_mixes_parts_and_totals_and_counts_the_undated(client):
+    r = client.get(WORLD_2023 + "&population=any")
+    assert r.status_code == 400 and r.json()["parameter"] == "population"
+    meta = client.get(WORLD_2023).json()["meta"]
+    assert meta["undated"] == 1  # the US government's undated worldwide figure
+    assert "us-government-workers-abroad" in {
+        e["id"] for e in client.get(meta["undated_url"]).json()["data"]
+    }
 
 
 def test_a_consensus_needs_one_metric_and_a_scope(client):

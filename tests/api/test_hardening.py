@@ -91,6 +91,7 @@ def test_a_stored_period_from_year_one_takes_no_read_down(client, session, url):
 def test_public_reads_are_revalidated_and_editors_reads_are_private(client, keys):
     r = client.get(PANEL)
     assert r.headers["cache-control"] == "public, no-cache"
+    assert r.headers["vary"] == "Accept, Origin"  # each once
     etag = r.headers["etag"]
     again = client.get(PANEL, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.headers["cache-control"] == "public, no-cache"

@@ -94,3 +94,10 @@ def test_an_export_says_what_it_left_out_in_headers(client):
 def test_an_unknown_undated_value_is_a_400_naming_it(client):
     r = client.get(RUSSIA_2018 + "&undated=sometimes")
     assert r.status_code == 400 and r.json()["parameter"] == "undated"
+
+
+def test_conflicts_count_the_figures_they_never_compare(client):
+    meta = client.get("/v1/conflicts?metric=workers_abroad").json()["meta"]
+    assert meta["undated"] == 2  # the US government's figures for Russia and worldwide
+    listed = ids(client.get(meta["undated_url"]))
+    assert listed == {"us-government-workers-in-russia", "us-government-workers-abroad"}

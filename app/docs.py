@@ -622,7 +622,7 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                     "start": "2024-01-01",
                     "end": "2024-12-31",
                     "precision": "year",
-                    "text": "as recently as December",
+                    "text": "",
                 },
                 "scope": {
                     "worldwide": False,
@@ -657,12 +657,9 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
                 "China together. Present tense in an article "
                 "whose year, 2024, is inferred from the Panel "
                 "report it covers; the sources' statements "
-                "themselves are undated. The figure itself has only "
-                'the present tense ("there are"); the period\'s '
-                "wording is the sentence's only time wording, "
-                '"as recently as December", which dates the one '
-                'source\'s "more than 100,000 in China alone" given '
-                "in the same sentence.",
+                "themselves are undated, and the figure has only the "
+                'present tense ("there are"), so the period has no '
+                "wording of its own.",
                 "status": "active",
                 "superseded_by": None,
                 "related_to": None,

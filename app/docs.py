@@ -1226,6 +1226,381 @@ RESPONSE_EXAMPLES: dict[tuple[str, str], Any] = {
 }
 
 
+# Real answers of the derived views on seed_data/, as the API gave them (the shape test
+# compares them with the live answers).
+EXAMPLE_REQUESTS |= {
+    "series": "/v1/series?metric=workers_abroad&worldwide=true",
+    "conflicts": "/v1/conflicts?metric=workers_abroad",
+    "consensus": "/v1/consensus?metric=workers_abroad&worldwide=true&period_from=2023&period_to=2023",  # noqa: E501
+}
+RESPONSE_EXAMPLES |= {
+    ("series", "200"): {
+        "data": [
+            {
+                "estimate_id": "panel-2024-workers-abroad-2023",
+                "x": "2023-07-02",
+                "start": "2023-01-01",
+                "end": "2023-12-31",
+                "precision": "year",
+                "y": 100000.0,
+                "low": 100000.0,
+                "high": 100000.0,
+                "kind": "point",
+                "qualifier": "about",
+                "unit": "persons",
+                "per": None,
+                "value_text": "Around 100,000",
+                "interval": {"low": 75000.0, "high": 125000.0, "rule": "about"},
+                "period_text": "in 2023",
+                "population": "all",
+                "population_note": None,
+                "claimant": {
+                    "id": "un-panel-of-experts",
+                    "name": "UN Security Council Panel of Experts on North Korea sanctions",
+                    "kind": "intergovernmental",
+                },
+                "citation_count": 3,
+            }
+        ],
+        "meta": {
+            "limit": 50,
+            "count": 1,
+            "next_cursor": None,
+            "next": None,
+            "total": None,
+            "undated": 1,
+            "undated_url": "http://127.0.0.1:8000/v1/estimates?metric=workers_abroad&worldwide=true&undated=only",
+        },
+    },
+    ("conflicts", "200"): {
+        "data": [
+            {
+                "kind": "part_exceeds_whole",
+                "strength": "tension",
+                "rule": "part-rivals-whole",
+                "reason": "A source of Radio Free Asia on North Korean workers in China "
+                '(anonymous) says "more than 100,000" for China in December 2023, '
+                "while UN Security Council Panel of Experts on North Korea sanctions "
+                'says "Around 100,000" worldwide in 2023: the part alone is as large '
+                "as the whole may be (read loosely, 75,000 to 125,000).",
+                "metric": {
+                    "id": "workers_abroad",
+                    "name": "North Korean workers abroad",
+                    "unit": "persons",
+                },
+                "scope": {
+                    "worldwide": False,
+                    "countries": [{"code": "CN", "name": "China"}],
+                    "place": None,
+                },
+                "a": {
+                    "id": "rfa-source-2023-12-workers-in-china",
+                    "metric": {
+                        "id": "workers_abroad",
+                        "name": "North Korean workers abroad",
+                        "unit": "persons",
+                    },
+                    "value": {
+                        "kind": "lower_bound",
+                        "qualifier": "more_than",
+                        "low": 100000.0,
+                        "high": None,
+                        "from_value": None,
+                        "to_value": None,
+                        "unit": "persons",
+                        "text": "more than 100,000",
+                        "per": None,
+                        "interval": {"low": 100000.0, "high": None, "rule": "lower-bound"},
+                    },
+                    "period": {
+                        "start": "2023-12-01",
+                        "end": "2023-12-31",
+                        "precision": "month",
+                        "text": "as recently as December",
+                    },
+                    "scope": {
+                        "worldwide": False,
+                        "countries": [{"code": "CN", "name": "China"}],
+                        "place": None,
+                    },
+                    "sectors": [],
+                    "population": "all",
+                    "population_note": None,
+                    "claimant": {
+                        "id": "anonymous-rfa-source-china",
+                        "name": "A source of Radio Free Asia on North Korean workers "
+                        "in China (anonymous)",
+                        "kind": "anonymous",
+                    },
+                    "origin_document": {
+                        "id": "rfa-2024-north-koreans-worked-overseas-in-2023",
+                        "title": "Around 100,000 North Koreans worked "
+                        "overseas in 2023, U.N. Panel of Experts "
+                        "report says (RFA)",
+                        "kind": "news_article",
+                        "published_on": "2024-01-01",
+                        "published_precision": "year",
+                    },
+                    "citation_count": 1,
+                    "notes": 'One anonymous source\'s own figure for China alone. "December" '
+                    "is resolved as December 2023: the article's year is inferred as "
+                    "2024 from the Panel report dated 7 March 2024 that it covers, "
+                    'and "as recently as December" is read as the December before '
+                    "it.",
+                    "status": "active",
+                    "superseded_by": None,
+                    "related_to": None,
+                    "citations": [
+                        {
+                            "id": "rfa-source-2023-12-workers-in-china--rfa-2024-north-koreans-worked-overseas-in-2023",  # noqa: E501
+                            "document": {
+                                "id": "rfa-2024-north-koreans-worked-overseas-in-2023",
+                                "title": "Around 100,000 North Koreans worked "
+                                "overseas in 2023, U.N. Panel of "
+                                "Experts report says (RFA)",
+                                "kind": "news_article",
+                                "published_on": "2024-01-01",
+                                "published_precision": "year",
+                                "publisher": {
+                                    "id": "radio-free-asia",
+                                    "name": "Radio Free Asia",
+                                    "kind": "news_outlet",
+                                },
+                                "url": None,
+                            },
+                            "quote": "with one source saying as recently as December "
+                            "that there were more than 100,000 in China alone",
+                            "locator": "paragraph 4",
+                        }
+                    ],
+                },
+                "b": {
+                    "id": "panel-2024-workers-abroad-2023",
+                    "metric": {
+                        "id": "workers_abroad",
+                        "name": "North Korean workers abroad",
+                        "unit": "persons",
+                    },
+                    "value": {
+                        "kind": "point",
+                        "qualifier": "about",
+                        "low": 100000.0,
+                        "high": 100000.0,
+                        "from_value": None,
+                        "to_value": None,
+                        "unit": "persons",
+                        "text": "Around 100,000",
+                        "per": None,
+                        "interval": {"low": 75000.0, "high": 125000.0, "rule": "about"},
+                    },
+                    "period": {
+                        "start": "2023-01-01",
+                        "end": "2023-12-31",
+                        "precision": "year",
+                        "text": "in 2023",
+                    },
+                    "scope": {"worldwide": True, "countries": [], "place": None},
+                    "sectors": [
+                        {"id": "construction", "name": "Construction"},
+                        {"id": "hospitality", "name": "Hospitality"},
+                        {"id": "information_technology", "name": "Information technology"},
+                        {"id": "medicine", "name": "Medicine"},
+                    ],
+                    "population": "all",
+                    "population_note": None,
+                    "claimant": {
+                        "id": "un-panel-of-experts",
+                        "name": "UN Security Council Panel of Experts on North Korea sanctions",
+                        "kind": "intergovernmental",
+                    },
+                    "origin_document": {
+                        "id": "un-panel-of-experts-2024-report",
+                        "title": "UN Panel of Experts report on DPRK "
+                        "sanctions covering July 2023 to January "
+                        "2024",
+                        "kind": "report",
+                        "published_on": "2024-03-07",
+                        "published_precision": "day",
+                    },
+                    "citation_count": 3,
+                    "notes": 'One Panel claim echoed by three articles: "Around 100,000" in '
+                    "Radio Free Asia's 2024 article on the report, \"approximately "
+                    '100,000" in its 2024 article on 500 workers sent to China, '
+                    '"around 100,000" in the article of 21 March 2024. Sectors as '
+                    "listed by the first and the last.",
+                    "status": "active",
+                    "superseded_by": None,
+                    "related_to": None,
+                    "citations": [
+                        {
+                            "id": "panel-2024-workers-abroad-2023--article-2024-03-21-panel-report-100000-workers-overseas",  # noqa: E501
+                            "document": {
+                                "id": "article-2024-03-21-panel-report-100000-workers-overseas",
+                                "title": "U.N. Panel of Experts report - "
+                                "around 100,000 North Korean workers "
+                                "employed overseas in 2023",
+                                "kind": "news_article",
+                                "published_on": "2024-03-21",
+                                "published_precision": "day",
+                                "publisher": None,
+                                "url": None,
+                            },
+                            "quote": "around 100,000 North Korean workers remained "
+                            "employed overseas in 2023",
+                            "locator": "paragraph 1",
+                        },
+                        {
+                            "id": "panel-2024-workers-abroad-2023--rfa-2024-north-korea-sends-500-workers-to-china",  # noqa: E501
+                            "document": {
+                                "id": "rfa-2024-north-korea-sends-500-workers-to-china",
+                                "title": "North Korea sends 500 workers to "
+                                "China in violation of sanctions",
+                                "kind": "news_article",
+                                "published_on": "2024-01-01",
+                                "published_precision": "year",
+                                "publisher": {
+                                    "id": "radio-free-asia",
+                                    "name": "Radio Free Asia",
+                                    "kind": "news_outlet",
+                                },
+                                "url": None,
+                            },
+                            "quote": "approximately 100,000 North Korean workers are "
+                            "still earning foreign currency in some 40 "
+                            "countries, including China and Russia",
+                            "locator": "paragraph 5",
+                        },
+                        {
+                            "id": "panel-2024-workers-abroad-2023--rfa-2024-north-koreans-worked-overseas-in-2023",  # noqa: E501
+                            "document": {
+                                "id": "rfa-2024-north-koreans-worked-overseas-in-2023",
+                                "title": "Around 100,000 North Koreans worked "
+                                "overseas in 2023, U.N. Panel of "
+                                "Experts report says (RFA)",
+                                "kind": "news_article",
+                                "published_on": "2024-01-01",
+                                "published_precision": "year",
+                                "publisher": {
+                                    "id": "radio-free-asia",
+                                    "name": "Radio Free Asia",
+                                    "kind": "news_outlet",
+                                },
+                                "url": None,
+                            },
+                            "quote": "Around 100,000 North Koreans worked overseas in 2023",
+                            "locator": "paragraph 1",
+                        },
+                    ],
+                },
+            }
+        ],
+        "meta": {
+            "limit": 50,
+            "count": 1,
+            "next_cursor": None,
+            "next": None,
+            "total": None,
+            "undated": 2,
+            "undated_url": "http://127.0.0.1:8000/v1/estimates?metric=workers_abroad&undated=only",
+        },
+    },
+    ("consensus", "200"): {
+        "data": [
+            {
+                "year": 2023,
+                "start": "2023-01-01",
+                "end": "2023-12-31",
+                "claimants": 1,
+                "figures": [
+                    {
+                        "id": "panel-2024-workers-abroad-2023",
+                        "metric": {
+                            "id": "workers_abroad",
+                            "name": "North Korean workers abroad",
+                            "unit": "persons",
+                        },
+                        "value": {
+                            "kind": "point",
+                            "qualifier": "about",
+                            "low": 100000.0,
+                            "high": 100000.0,
+                            "from_value": None,
+                            "to_value": None,
+                            "unit": "persons",
+                            "text": "Around 100,000",
+                            "per": None,
+                            "interval": {"low": 75000.0, "high": 125000.0, "rule": "about"},
+                        },
+                        "period": {
+                            "start": "2023-01-01",
+                            "end": "2023-12-31",
+                            "precision": "year",
+                            "text": "in 2023",
+                        },
+                        "scope": {"worldwide": True, "countries": [], "place": None},
+                        "sectors": [
+                            {"id": "construction", "name": "Construction"},
+                            {"id": "hospitality", "name": "Hospitality"},
+                            {"id": "information_technology", "name": "Information technology"},
+                            {"id": "medicine", "name": "Medicine"},
+                        ],
+                        "population": "all",
+                        "population_note": None,
+                        "claimant": {
+                            "id": "un-panel-of-experts",
+                            "name": "UN Security Council Panel of Experts on North Korea sanctions",
+                            "kind": "intergovernmental",
+                        },
+                        "origin_document": {
+                            "id": "un-panel-of-experts-2024-report",
+                            "title": "UN Panel of Experts report on DPRK "
+                            "sanctions covering July 2023 to "
+                            "January 2024",
+                            "kind": "report",
+                            "published_on": "2024-03-07",
+                            "published_precision": "day",
+                        },
+                        "citation_count": 3,
+                        "notes": 'One Panel claim echoed by three articles: "Around '
+                        "100,000\" in Radio Free Asia's 2024 article on the "
+                        'report, "approximately 100,000" in its 2024 article on '
+                        '500 workers sent to China, "around 100,000" in the '
+                        "article of 21 March 2024. Sectors as listed by the first "
+                        "and the last.",
+                        "status": "active",
+                        "superseded_by": None,
+                        "related_to": None,
+                    }
+                ],
+                "range": {"low": 100000.0, "high": 100000.0},
+                "agreed": {"low": 75000.0, "high": 125000.0},
+                "conflicts_url": None,
+                "summary": "In 2023, one independent source, UN Security Council Panel of "
+                'Experts on North Korea sanctions, says "Around 100,000"; read '
+                "loosely, that is 75,000 to 125,000.",
+                "method": "Each calendar year holds the figures of this metric and exact scope "
+                "whose periods overlap it, totals of all workers unless population= "
+                "says otherwise, one basis (per=). A claimant is one independent "
+                "source; an estimate is one claim however often echoed. `range` runs "
+                "from the lowest to the highest figure (central readings: a point's "
+                "figure, a range's midpoint, a bound's bound); `agreed` is what every "
+                "figure's interval (see /v1/hedges) allows at once, or null when they "
+                "cannot all be true.",
+            }
+        ],
+        "meta": {
+            "limit": 1,
+            "count": 1,
+            "next_cursor": None,
+            "next": None,
+            "total": None,
+            "undated": 1,
+            "undated_url": "http://127.0.0.1:8000/v1/estimates?metric=workers_abroad&worldwide=true&undated=only",
+        },
+    },
+}
+
+
 def _with_intervals(example: Any) -> Any:
     """Every value in `example` with the interval the API reads it as (app.hedges), so that
     the examples show what the live answers show without a copy to keep in step."""

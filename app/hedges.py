@@ -18,6 +18,7 @@ from typing import Any
 
 from app.enums import Qualifier, ValueKind
 
+PERCENT = "percent"  # the unit of shares: never above 100
 MIN_MARGIN = 0.05
 MAX_MARGIN = 0.25
 
@@ -57,7 +58,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "lower-bound",
             "at least, more than, over",
-            "from the figure up, with no upper end",
+            "from the figure up, with no upper end (a percentage: up to 100)",
             '"more than 100,000" → 100,000 and up',
         ),
         Rule(
@@ -129,6 +130,7 @@ def interval(
     high: float | None,
     text: str,
     to_value: float | None = None,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """The interval a stored value is read as, with the id of the rule that read it."""
     if kind is ValueKind.change:
@@ -136,7 +138,7 @@ def interval(
         inner = interval(ValueKind.point, qualifier, to_value, to_value, text)
         return inner | {"rule": "change"}
     if kind is ValueKind.lower_bound:
-        return {"low": low, "high": None, "rule": "lower-bound"}
+        return {"low": low, "high": 100.0 if unit == PERCENT else None, "rule": "lower-bound"}
     if kind is ValueKind.upper_bound:
         return {"low": 0.0, "high": high, "rule": "upper-bound"}
     assert low is not None and high is not None
@@ -165,6 +167,7 @@ def interval_of(value: dict[str, Any]) -> dict[str, Any]:
         value["high"],
         value["text"],
         value.get("to_value"),
+        value.get("unit"),
     )
 
 

@@ -102,7 +102,9 @@ def _point(e: Estimate, n_citations: int) -> read.SeriesPoint:
         per=e.per,
         value_text=e.value_text,
         interval=read.Interval(
-            **hedges.interval(e.value_kind, e.qualifier, e.low, e.high, e.value_text, e.to_value)
+            **hedges.interval(
+                e.value_kind, e.qualifier, e.low, e.high, e.value_text, e.to_value, e.unit
+            )
         ),
         period_text=e.period_text,
         population=e.population,

@@ -55,3 +55,9 @@ def test_series_points_and_csv_carry_the_interval(client):
     assert points and all(p["interval"]["rule"] for p in points)
     csv = client.get("/v1/estimates.csv?metric=workers_abroad").text.splitlines()[0]
     assert "value_interval_low" in csv and "value_interval_rule" in csv
+
+
+def test_a_share_of_more_than_half_reaches_at_most_100_percent(client):
+    items = client.get("/v1/estimates?metric=workers_repatriated_share").json()["data"]
+    over_half = next(i for i in items if i["value"]["kind"] == "lower_bound")
+    assert over_half["value"]["interval"] == {"low": 50, "high": 100, "rule": "lower-bound"}

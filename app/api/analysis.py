@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.datastructures import URL
 
 from app.api.deps import PageDep, UrlDep
 from app.api.estimates import estimate_filters
@@ -65,8 +66,7 @@ def series(
     one_snapshot(session)  # before prepare: an export's pages and filters see one
     filters = prepare(session, filters)  # once for every page of an export
     left_out = queries.series_undated(session, filters)
-    # The undated figures are listed by /v1/estimates, with the same filters.
-    estimates = url.replace(path=url.path.removesuffix("/series") + "/estimates")
+    estimates = _estimates_at(url)
     if fmt is not Format.json:
         return export(
             request,
@@ -107,7 +107,7 @@ def conflicts(
     one_snapshot(session)  # before prepare: an export's pages and filters see one
     filters = prepare(session, filters)  # once for every page of an export
     left_out = queries.conflicts_undated(session, filters)
-    estimates = url.replace(path=url.path.removesuffix("/conflicts") + "/estimates")
+    estimates = _estimates_at(url)
     if fmt is not Format.json:
         return export(
             request,
@@ -157,5 +157,11 @@ def consensus(
     queries.series_scope(filters)
     filters = prepare(session, filters)
     left_out = queries.series_undated(session, filters)
-    estimates = url.replace(path=url.path.removesuffix("/consensus") + "/estimates")
+    estimates = _estimates_at(url)
     return with_undated(queries.consensus(session, filters, url), left_out, estimates)
+
+
+def _estimates_at(url: URL) -> URL:
+    """/v1/estimates with the same filters: where the undated figures a view leaves out are
+    listed."""
+    return url.replace(path=url.path.rsplit("/", 1)[0] + "/estimates")

@@ -231,6 +231,19 @@ async def _stale_row(request: Request, exc: Exception) -> JSONResponse:
 # later": 08 connection, 53 insufficient resources (disk full), 57 operator intervention
 # (shutdown, statement timeout), 55P03 lock timeout, 25006 read-only transaction, 58 system.
 _UNAVAILABLE_SQLSTATES = ("08", "53", "57", "58", "55P03", "25006")
+# SQLite's primary result codes of the same kind: held by another writer, read-only, disk
+# full or failing, interrupted by the statement timeout, the file gone. Its other errors
+# (SQLITE_ERROR: "no such column", ...) are bugs, and stay 500s.
+_UNAVAILABLE_SQLITE = (
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_READONLY",
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_INTERRUPT",
+    "SQLITE_CANTOPEN",
+    "SQLITE_PROTOCOL",
+)
 
 
 def database_error(exc: sa_exc.SQLAlchemyError) -> AppError | None:
@@ -247,13 +260,16 @@ def database_error(exc: sa_exc.SQLAlchemyError) -> AppError | None:
     if not isinstance(exc, sa_exc.DBAPIError):
         return None
     sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    sqlite_code = getattr(exc.orig, "sqlite_errorname", None)
     if sqlstate.startswith("40"):  # serialization failure, deadlock: nothing was written
         return Conflict("this write collided with another made at the same time; retry it")
-    if (
-        sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
-        or exc.connection_invalidated
-        or (not sqlstate and isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError))
-    ):
+    if sqlite_code is not None:
+        unavailable = sqlite_code.startswith(_UNAVAILABLE_SQLITE)
+    else:  # PostgreSQL: its class, or no SQLSTATE at all (the connection itself failed)
+        unavailable = sqlstate.startswith(_UNAVAILABLE_SQLSTATES) or (
+            not sqlstate and isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
+        )
+    if unavailable or exc.connection_invalidated:
         return DatabaseUnavailable(
             "the database cannot be reached or cannot take this request now; retry shortly"
         )

@@ -31,6 +31,11 @@ def plain_rows(session: Session, stmt: Any, params: dict[str, Any] | None = None
     return list(session.connection().execute(stmt, params).all())
 
 
+def count_rows(session: Session, stmt: Select[Any]) -> int:
+    """The number of rows `stmt` selects."""
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
 def fetch_page(
     session: Session,
     stmt: Select[Any],
@@ -48,7 +53,7 @@ def fetch_page(
     columns, no ORM objects, so the rows can come through `plain_rows`."""
     total = None
     if params.count:
-        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        total = count_rows(session, stmt)
     rows: list[Any] = []
     for query in keyset_queries(stmt, key, params.limit, params.cursor):
         if len(rows) > params.limit:

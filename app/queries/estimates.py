@@ -41,7 +41,7 @@ from app.models import (
     estimate_sector,
 )
 from app.pagination import Page, PageParams, SortKey
-from app.queries.common import contains_text, fetch_page, plain_rows, require_ids
+from app.queries.common import contains_text, count_rows, fetch_page, plain_rows, require_ids
 
 _E = Estimate.__table__.c
 _C = Citation.__table__.c
@@ -507,9 +507,8 @@ def undated_left_out(session: Session, f: EstimateFilters) -> int:
 
 
 def count_of(session: Session, stmt: Select[Any]) -> int:
-    """The number of estimates `stmt` selects."""
-    counted = stmt.with_only_columns(Estimate.id).order_by(None).subquery()
-    return session.scalar(select(func.count()).select_from(counted)) or 0
+    """The number of estimates `stmt` selects (reading their ids only)."""
+    return count_rows(session, stmt.with_only_columns(Estimate.id))
 
 
 def list_estimates(

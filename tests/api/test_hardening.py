@@ -149,3 +149,26 @@ def test_a_change_of_linked_rows_alone_raises_the_version(client, keys, session)
         url, json={"notes": "x"}, headers=bearer(keys["editor"]) | {"If-Match": etag}
     )
     assert_problem(stale, 412)
+
+
+def _sqlite_error(tmp_path, sql: str, read_only: bool = False):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    path = tmp_path / "x.sqlite3"
+    sqlite3.connect(path).execute("CREATE TABLE IF NOT EXISTS t (x)").connection.commit()
+    conn = sqlite3.connect(f"file:{path}?mode=ro" if read_only else path, uri=read_only)
+    try:
+        conn.execute(sql)
+    except sqlite3.OperationalError as exc:
+        return OperationalError(sql, {}, exc)
+    raise AssertionError("no error")
+
+
+def test_a_read_only_sqlite_is_a_503_but_a_bad_statement_stays_a_500(tmp_path):
+    from app.errors import DatabaseUnavailable, database_error
+
+    read_only = _sqlite_error(tmp_path, "INSERT INTO t VALUES (1)", read_only=True)
+    assert isinstance(database_error(read_only), DatabaseUnavailable)
+    assert database_error(_sqlite_error(tmp_path, "SELECT nosuch FROM t")) is None

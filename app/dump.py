@@ -15,9 +15,11 @@ from typing import Any, TextIO
 
 from sqlalchemy import Connection, Date, DateTime, Integer, Table, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
+from app import read_model
 from app.migrate import head_revision
-from app.models import Base
+from app.models import Base, estimate_item
 
 FORMAT = "dprk-labor-dump"
 VERSION = 1
@@ -43,7 +45,8 @@ class Progress:
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    # Not the read model: restore builds it from the rest (it is derived, and large).
+    return [t for t in Base.metadata.sorted_tables if t is not estimate_item]
 
 
 def _encode(value: Any) -> Any:
@@ -193,6 +196,8 @@ def restore(conn: Connection, folder: Path, progress: Progress | None = None) ->
             raise DumpError(f"{table.name}: the manifest says {meta['rows']} rows, found {n}")
         counts[table.name] = n
         _reset_sequence(conn, table)
+    with Session(bind=conn) as session:
+        read_model.refill(session)
     return counts
 
 

@@ -21,8 +21,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.db import one_snapshot
 from app.errors import BadParameter
-from app.http import render
-from app.pagination import MAX_LIMIT, Page, PageParams
+from app.pagination import MAX_LIMIT, PageParams, Rows
+from app.rendering import Rendered, rendered
 
 
 class Format(StrEnum):
@@ -167,13 +167,13 @@ def cell(value: Any) -> Any:
 # --- streaming --------------------------------------------------------------------------
 
 
-def _pages(first: Page[Any], fetch: Callable[[PageParams], Page[Any]]) -> Iterator[list[Any]]:
+def _pages(first: Rows, fetch: Callable[[PageParams], Rows]) -> Iterator[list[Rendered]]:
     page = first
     while True:
-        yield page.data
-        if page.meta.next_cursor is None:
+        yield [rendered(i) for i in page.items]
+        if page.next_cursor is None:
             return
-        page = fetch(PageParams(limit=MAX_LIMIT, cursor=page.meta.next_cursor))
+        page = fetch(PageParams(limit=MAX_LIMIT, cursor=page.next_cursor))
 
 
 def filename(request: Request, resource: str, fmt: Format) -> str:
@@ -190,7 +190,7 @@ def export(
     fmt: Format,
     resource: str,
     model: type[BaseModel],
-    fetch: Callable[[PageParams], Page[Any]],
+    fetch: Callable[[PageParams], Rows],
     extra: Callable[[list[Any]], list[dict[str, Any]]] | None = None,
     extra_columns: list[str] | None = None,
     session: Session | None = None,
@@ -215,11 +215,12 @@ def export(
                 writer.writerow(header)
             for items in _pages(first, fetch):
                 if fmt is Format.ndjson:
-                    yield b"".join(render(i) + b"\n" for i in items)
+                    yield b"".join(i.json + b"\n" for i in items)
                     continue
-                extras = extra(items) if extra else [{} for _ in items]
-                for item, more in zip(items, extras, strict=True):
-                    flat = flatten(orjson.loads(render(item))) | more
+                data = [orjson.loads(i.json) for i in items]
+                extras = extra(data) if extra else [{} for _ in items]
+                for item, more in zip(data, extras, strict=True):
+                    flat = flatten(item) | more
                     writer.writerow([cell(flat.get(c)) for c in header])
                 yield buf.getvalue().encode()
                 buf.seek(0)

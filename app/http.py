@@ -1,10 +1,7 @@
 """HTTP mechanics shared by routes: ETags and If-Match, and the request-body size limit."""
 
-import hashlib
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import orjson
-from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,37 +11,7 @@ from app.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
-
-
-def _model_as_json(value: Any) -> Any:
-    # One level at a time: orjson calls back for nested models, so a model may hold
-    # plain dicts the query layer built (a page of estimates does).
-    if isinstance(value, BaseModel):
-        return {name: getattr(value, name) for name in type(value).model_fields}
-    raise TypeError(f"not JSON: {type(value).__name__}")
-
-
-def render(body: Any) -> bytes:
-    """A body (plain dicts and lists, dates, enums, Pydantic models) as JSON bytes."""
-    return orjson.dumps(body, default=_model_as_json, option=orjson.OPT_UTC_Z)
-
-
-def json_response(body: Any) -> Response:
-    """A 200 with `body` as JSON and its ETag, for bodies the query layer shaped already:
-    no response-model validation (the tests check every body against the documented
-    schema), which is most of a request's time on a page of 50 estimates."""
-    data = render(body)
-    return Response(data, media_type="application/json", headers={"ETag": _etag(data)})
-
-
-def etag_of(body: Any) -> str:
-    """A strong ETag for a representation: it changes whenever its JSON does."""
-    return _etag(render(body))
-
-
-def _etag(data: bytes) -> str:
-    return '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-
+from app.rendering import etag_of, etag_of_bytes
 
 B = TypeVar("B")
 
@@ -154,22 +121,37 @@ class HttpCache:
         vary = b"Accept"
         start: Message | None = None
         chunks: list[bytes] = []
-        buffering = False
+        buffering = False  # only an answer without an ETag: the hot path sets its own
+        not_modified = False
+
+        async def not_modified_from(message: Message) -> None:
+            kept = [
+                (k, v) for k, v in message["headers"] if k in (b"etag", b"cache-control", b"vary")
+            ]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
 
         async def wrapped(message: Message) -> None:
-            nonlocal start, buffering
+            nonlocal start, buffering, not_modified
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers", []))
                 ok = message["status"] == 200
-                json_body = headers.get(b"content-type", b"").startswith(b"application/json")
-                buffering = ok and json_body and b"content-length" in headers
                 if ok:
                     message = _with_header(message, b"cache-control", cache_control)
                     message = _with_header(message, b"vary", vary)
+                etag = headers.get(b"etag")
+                if ok and etag is not None and _matches(if_none_match, etag.decode("latin-1")):
+                    not_modified = True
+                    await not_modified_from(message)
+                    return
+                json_body = headers.get(b"content-type", b"").startswith(b"application/json")
+                buffering = ok and etag is None and json_body and b"content-length" in headers
                 if buffering:
                     start = message
                     return
                 await send(message)
+                return
+            if not_modified:
                 return
             if not buffering:
                 await send(dict(message, body=b"", more_body=False) if head else message)
@@ -179,15 +161,9 @@ class HttpCache:
                 return
             assert start is not None
             body = b"".join(chunks)
-            headers = dict(start["headers"])
-            etag = headers.get(b"etag") or _etag(body).encode()
-            start = _with_header(start, b"etag", etag)
-            if _matches(if_none_match, etag.decode("latin-1")):
-                kept = [
-                    (k, v) for k, v in start["headers"] if k in (b"etag", b"cache-control", b"vary")
-                ]
-                await send({"type": "http.response.start", "status": 304, "headers": kept})
-                await send({"type": "http.response.body", "body": b""})
+            start = _with_header(start, b"etag", etag_of_bytes(body).encode())
+            if _matches(if_none_match, dict(start["headers"])[b"etag"].decode("latin-1")):
+                await not_modified_from(start)
                 return
             await send(start)
             await send({"type": "http.response.body", "body": b"" if head else body})

@@ -24,8 +24,21 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Migrate the database up to `revision`."""
+    """Migrate the database up to `revision`; at the head, build the read model's stale
+    rows (all of them after the migration that made it, or a change of its shape)."""
     command.upgrade(alembic_config(url), revision)
+    if revision in ("head", head_revision()):
+        from sqlalchemy.orm import Session
+
+        from app import read_model
+        from app.db import bulk_engine, make_engine
+
+        engine = make_engine(url) if url is not None else bulk_engine()
+        with Session(engine) as session:
+            read_model.reshape(session)
+            session.commit()
+        if url is not None:
+            engine.dispose()
 
 
 def downgrade(url: str | None = None, revision: str = "base") -> None:

@@ -13,7 +13,6 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, Field
 from sqlalchemy import BigInteger, ColumnElement, Select, tuple_
-from starlette.datastructures import URL
 
 from app.config import get_settings
 from app.errors import BadParameter
@@ -204,30 +203,6 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def with_undated(page: "Page[Any]", count: int, listed_at: URL) -> "Page[Any]":
-    """`page` whose meta says that `count` figures without a known period were left out,
-    with the URL `listed_at` that lists them (`undated=only` added)."""
-    if count:
-        link = undated_link(listed_at)
-        page.meta = page.meta.model_copy(update={"undated": count, "undated_url": link})
-    return page
-
-
-def undated_headers(count: int, listed_at: URL) -> dict[str, str]:
-    """What an export (which has no meta) says of the figures left out for want of a date:
-    `X-Undated-Count` and a `Link` with rel="undated" to their list."""
-    if not count:
-        return {}
-    return {"X-Undated-Count": str(count), "Link": f'<{undated_link(listed_at)}>; rel="undated"'}
-
-
-def undated_link(listed_at: URL) -> str:
-    # The date range does not apply to them: only its other filters.
-    dates = ["period_from", "period_to", "match"]
-    url = listed_at.remove_query_params(["cursor", "undated", "format", *dates])
-    return str(url.include_query_params(undated="only"))
-
-
 def keyset_queries(
     stmt: Select[Any], key: SortKey, limit: int, cursor: str | None
 ) -> list[Select[Any]]:
@@ -238,24 +213,21 @@ def keyset_queries(
     ]
 
 
-def page_meta(
-    rows: list[Any],
-    key: SortKey,
-    limit: int,
-    url: URL,
-    value_of: Any,
-    total: int | None = None,
-) -> tuple[list[Any], PageMeta]:
-    """Trim the extra row fetched by `keyset_queries` and describe the next page."""
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = None
-    next_url = None
-    if more and rows:
-        value, tie = value_of(rows[-1])
-        next_cursor = key.encode(value, tie)
-        next_url = str(url.include_query_params(cursor=next_cursor))
-    meta = PageMeta(
-        limit=limit, count=len(rows), next_cursor=next_cursor, next=next_url, total=total
-    )
-    return rows, meta
+@dataclass(frozen=True)
+class Rows:
+    """One page as the query layer fetched it: its items (shaped dicts, or
+    app.rendering.Rendered), the
+    cursor of the next page (None at the end), and the total when it was asked for."""
+
+    items: list[Any]
+    next_cursor: str | None
+    total: int | None = None
+
+
+def next_cursor(rows: list[Any], key: SortKey, limit: int, value_of: Any) -> str | None:
+    """The cursor after the last of `limit` rows when `rows` (fetched by `keyset_queries`,
+    one more than the page) go on; None at the end."""
+    if len(rows) <= limit or not limit:
+        return None
+    value, tie = value_of(rows[limit - 1])
+    return key.encode(value, tie)

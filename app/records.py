@@ -439,6 +439,7 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
             metric_id=record.metric,
             period_start=record.period.start,
             period_end=record.period.end,
+            status=record.status,
         )
     )
     return saved

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import records
+from app import read_model, records
 from app.models import Country, Document, Metric, MetricRelation, Sector
 from app.records import reference_problems
 from app.schemas.seed import DocumentIn, EstimateIn, MetricIn, SectorIn, SourceIn
@@ -324,5 +324,5 @@ def load(session: Session, seed_dir: Path) -> LoadReport:
     # An estimate that is superseded names its successor: save successors first.
     for est in sorted(seed.estimates, key=lambda e: e.superseded_by is not None):
         tally("estimate", records.save_estimate(session, est, LOADER))
-    session.flush()
+    read_model.refill(session)
     return report

@@ -26,7 +26,7 @@ from sqlalchemy import Table, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from app import migrate, seed
+from app import migrate, read_model, seed
 from app.config import ROOT
 from app.db import normalise_url
 from app.models import Citation, Document, Estimate, Source, estimate_country, estimate_sector
@@ -326,6 +326,7 @@ def estimates(
                 metric_id=metric,
                 period_start=start,
                 period_end=end,
+                status="active",
             )
             for c in countries
         ]
@@ -446,6 +447,9 @@ def generate(url: str, n: int, seed_value: int = 20261123) -> dict[str, int]:
                 w.flush(name)
             pending = 0
     w.close()
+    with Session(engine) as session:  # the read model, as the loader builds it
+        read_model.refill(session)
+        session.commit()
     with engine.connect() as c:
         if engine.dialect.name == "postgresql":
             c.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")

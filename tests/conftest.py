@@ -265,6 +265,7 @@ def add_estimate(
                 metric_id=row["metric_id"],
                 period_start=start,
                 period_end=end,
+                status=row.get("status", "active"),
             )
         )
     if quote is not None:

@@ -9,11 +9,12 @@ from app.api.deps import PageDep, UrlDep
 from app.api.estimates import estimate_filters
 from app.db import SessionDep, one_snapshot
 from app.errors import BadParameter, problem_responses
-from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
+from app.exports import EXPORT_RESPONSES, FormatDep
 from app.filters import EstimateFilters, PerFilter, PopulationFilter
-from app.pagination import Page, undated_headers, with_undated
+from app.pagination import Page, PageParams
 from app.queries import analysis as queries
 from app.queries.estimates import prepare
+from app.responder import Listing, page_response, respond, undated_headers, undated_meta
 from app.schemas.read import Conflict, Consensus, SeriesPoint
 
 router = APIRouter(prefix="/v1", tags=["analysis"])
@@ -67,17 +68,19 @@ def series(
     filters = prepare(session, filters)  # once for every page of an export
     left_out = queries.series_undated(session, filters)
     estimates = _estimates_at(url)
-    if fmt is not Format.json:
-        return export(
-            request,
-            fmt,
+    return respond(
+        request,
+        fmt,
+        page,
+        Listing(
             "series",
             SeriesPoint,
-            lambda p: queries.series(session, filters, p, url),
+            lambda p: queries.series(session, filters, p),
             session=session,
             headers=undated_headers(left_out, estimates),
-        )
-    return with_undated(queries.series(session, filters, page, url), left_out, estimates)
+            meta=undated_meta(left_out, estimates),
+        ),
+    )
 
 
 @router.get(
@@ -108,17 +111,19 @@ def conflicts(
     filters = prepare(session, filters)  # once for every page of an export
     left_out = queries.conflicts_undated(session, filters)
     estimates = _estimates_at(url)
-    if fmt is not Format.json:
-        return export(
-            request,
-            fmt,
+    return respond(
+        request,
+        fmt,
+        page,
+        Listing(
             "conflicts",
             Conflict,
-            lambda p: queries.conflicts(session, filters, p, url),
+            lambda p: queries.conflicts(session, filters, p),
             session=session,
             headers=undated_headers(left_out, estimates),
-        )
-    return with_undated(queries.conflicts(session, filters, page, url), left_out, estimates)
+            meta=undated_meta(left_out, estimates),
+        ),
+    )
 
 
 @router.get(
@@ -158,7 +163,9 @@ def consensus(
     filters = prepare(session, filters)
     left_out = queries.series_undated(session, filters)
     estimates = _estimates_at(url)
-    return with_undated(queries.consensus(session, filters, url), left_out, estimates)
+    rows = queries.consensus(session, filters, url)
+    meta = undated_meta(left_out, estimates)
+    return page_response(rows, PageParams(limit=len(rows.items)), url, meta)
 
 
 def _estimates_at(url: URL) -> URL:

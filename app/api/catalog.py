@@ -5,15 +5,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import hedges
-from app.api.deps import PageDep, UrlDep
+from app.api.deps import PageDep
 from app.db import SessionDep
 from app.enums import DocumentKind
 from app.errors import BadParameter, problem_responses
-from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
+from app.exports import EXPORT_RESPONSES, FormatDep
 from app.filters import parse_country
 from app.http import with_etag
-from app.pagination import Page, PageMeta
+from app.pagination import Page, PageParams, Rows
 from app.queries import catalog as queries
+from app.responder import Listing, page_response, request_url, respond
 from app.schemas.read import (
     Country,
     Document,
@@ -42,23 +43,23 @@ def list_countries(
     fmt: FormatDep,
     session: SessionDep,
     page: PageDep,
-    url: UrlDep,
     has_estimates: Annotated[
         bool | None,
         Query(description="true: only countries some estimate names; false: only the others"),
     ] = None,
 ) -> Any:
     """Every ISO 3166-1 country, in code order, with how many estimates name it."""
-    if fmt is not Format.json:
-        return export(
-            request,
-            fmt,
+    return respond(
+        request,
+        fmt,
+        page,
+        Listing(
             "countries",
             Country,
-            lambda p: queries.list_countries(session, has_estimates, p, url),
+            lambda p: queries.list_countries(session, has_estimates, p),
             session=session,
-        )
-    return queries.list_countries(session, has_estimates, page, url)
+        ),
+    )
 
 
 @countries.get("/{code}", summary="One country", response_model=Country, responses=ERRORS_404)
@@ -99,20 +100,19 @@ DocumentId = Annotated[
 @sources.get(
     "", summary="List sources", response_model=Page[Source], responses=ERRORS | EXPORT_RESPONSES
 )
-def list_sources(
-    request: Request, fmt: FormatDep, session: SessionDep, page: PageDep, url: UrlDep
-) -> Any:
+def list_sources(request: Request, fmt: FormatDep, session: SessionDep, page: PageDep) -> Any:
     """Organisations and people that publish or assert figures, in id order."""
-    if fmt is not Format.json:
-        return export(
-            request,
-            fmt,
+    return respond(
+        request,
+        fmt,
+        page,
+        Listing(
             "sources",
             Source,
-            lambda p: queries.list_sources(session, p, url),
+            lambda p: queries.list_sources(session, p),
             session=session,
-        )
-    return queries.list_sources(session, page, url)
+        ),
+    )
 
 
 @sources.get(
@@ -131,7 +131,6 @@ def list_documents(
     fmt: FormatDep,
     session: SessionDep,
     page: PageDep,
-    url: UrlDep,
     kind: Annotated[
         list[DocumentKind] | None, Query(description="document kind (repeat for OR)")
     ] = None,
@@ -141,16 +140,17 @@ def list_documents(
     ] = None,
 ) -> Any:
     """Reports, filings, resolutions and articles, in id order."""
-    if fmt is not Format.json:
-        return export(
-            request,
-            fmt,
+    return respond(
+        request,
+        fmt,
+        page,
+        Listing(
             "documents",
             Document,
-            lambda p: queries.list_documents(session, kind or [], publisher or [], p, url),
+            lambda p: queries.list_documents(session, kind or [], publisher or [], p),
             session=session,
-        )
-    return queries.list_documents(session, kind or [], publisher or [], page, url)
+        ),
+    )
 
 
 @documents.get(
@@ -169,20 +169,19 @@ def get_document(
     response_model=Page[Metric],
     responses=ERRORS | EXPORT_RESPONSES,
 )
-def list_metrics(
-    request: Request, fmt: FormatDep, session: SessionDep, page: PageDep, url: UrlDep
-) -> Any:
+def list_metrics(request: Request, fmt: FormatDep, session: SessionDep, page: PageDep) -> Any:
     """What can be measured: each metric with its unit and whether it is a stock or a flow."""
-    if fmt is not Format.json:
-        return export(
-            request,
-            fmt,
+    return respond(
+        request,
+        fmt,
+        page,
+        Listing(
             "metrics",
             Metric,
-            lambda p: queries.list_metrics(session, p, url),
+            lambda p: queries.list_metrics(session, p),
             session=session,
-        )
-    return queries.list_metrics(session, page, url)
+        ),
+    )
 
 
 @vocabularies.get(
@@ -191,27 +190,25 @@ def list_metrics(
     response_model=Page[Sector],
     responses=ERRORS | EXPORT_RESPONSES,
 )
-def list_sectors(
-    request: Request, fmt: FormatDep, session: SessionDep, page: PageDep, url: UrlDep
-) -> Any:
+def list_sectors(request: Request, fmt: FormatDep, session: SessionDep, page: PageDep) -> Any:
     """Industries the workers are reported in."""
-    if fmt is not Format.json:
-        return export(
-            request,
-            fmt,
+    return respond(
+        request,
+        fmt,
+        page,
+        Listing(
             "sectors",
             Sector,
-            lambda p: queries.list_sectors(session, p, url),
+            lambda p: queries.list_sectors(session, p),
             session=session,
-        )
-    return queries.list_sectors(session, page, url)
+        ),
+    )
 
 
 @vocabularies.get("/hedges", summary="How hedges are read", response_model=Page[HedgeRule])
-async def list_hedges() -> Any:
+async def list_hedges(request: Request) -> Any:
     """The rules by which each value's hedge ("about", "more than", "tens of thousands")
     is read as an interval when figures are compared: every value's `interval.rule` is one
     of these ids. The stored low and high stay what the text says."""
     rules = hedges.rules()
-    meta = PageMeta(limit=len(rules), count=len(rules), next_cursor=None, next=None)
-    return Page(data=rules, meta=meta)
+    return page_response(Rows(rules, None), PageParams(limit=len(rules)), request_url(request))

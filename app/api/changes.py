@@ -4,13 +4,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
-from app.api.deps import PageDep, UrlDep
+from app.api.deps import PageDep
 from app.db import SessionDep
 from app.errors import problem_responses
-from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
+from app.exports import EXPORT_RESPONSES, FormatDep
 from app.filters import parse_timestamp
 from app.pagination import Page
 from app.queries import changes as queries
+from app.responder import Listing, page_response, request_url, respond
 from app.schemas.read import Change
 
 router = APIRouter(tags=["changes"])
@@ -29,7 +30,6 @@ def list_changes(
     fmt: FormatDep,
     session: SessionDep,
     page: PageDep,
-    url: UrlDep,
     since: Annotated[
         str | None,
         Query(
@@ -47,16 +47,17 @@ def list_changes(
     document's full text is logged as its sha256 and length, never as text: a page's size
     is bounded by the other fields, however long the documents."""
     since_at = parse_timestamp(since, "since") if since else None
-    if fmt is not Format.json:
-        return export(
-            request,
-            fmt,
+    return respond(
+        request,
+        fmt,
+        page,
+        Listing(
             "changes",
             Change,
-            lambda p: queries.list_changes(session, since_at, list(resource_type or []), p, url),
+            lambda p: queries.list_changes(session, since_at, list(resource_type or []), p),
             session=session,
-        )
-    return queries.list_changes(session, since_at, list(resource_type or []), page, url)
+        ),
+    )
 
 
 @router.get(
@@ -67,10 +68,11 @@ def list_changes(
     responses=problem_responses(400, 404),
 )
 def estimate_history(
+    request: Request,
     session: SessionDep,
     page: PageDep,
-    url: UrlDep,
     estimate_id: Annotated[str, Path(description="the estimate's id", max_length=120)],
-) -> Page[Change]:
+) -> Any:
     """Each version of the estimate (and changes to its citations), oldest first."""
-    return queries.estimate_history(session, estimate_id, page, url)
+    rows = queries.estimate_history(session, estimate_id, page)
+    return page_response(rows, page, request_url(request))

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from fastapi import Depends, Query, Request
 from starlette.datastructures import URL
 
-from app.config import get_settings
+from app import responder
 from app.errors import BadParameter
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageParams
 
@@ -95,12 +95,7 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 
 async def request_url(request: Request) -> URL:
     """The URL as the client sees it (behind a proxy: PUBLIC_URL), for `next` links."""
-    url = request.url
-    public = get_settings().public_url
-    if public:
-        base = URL(public.rstrip("/"))
-        url = url.replace(scheme=base.scheme, netloc=base.netloc, path=base.path + url.path)
-    return url
+    return responder.request_url(request)
 
 
 UrlDep = Annotated[URL, Depends(request_url)]

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import PageDep, UrlDep
+from app.api.deps import PageDep
 from app.db import SessionDep, one_snapshot
 from app.enums import EstimateStatus
 from app.errors import BadParameter, problem_responses
-from app.exports import EXPORT_RESPONSES, Format, FormatDep, export
+from app.exports import EXPORT_RESPONSES, Format, FormatDep
 from app.filters import (
     DEFAULT_ESTIMATE_SORT,
     PERIOD_FORMATS,
@@ -23,9 +23,16 @@ from app.filters import (
     parse_country,
     parse_period_bound,
 )
-from app.http import json_response
-from app.pagination import Page, undated_headers, with_undated
+from app.pagination import Page
 from app.queries import estimates as queries
+from app.responder import (
+    Listing,
+    item_response,
+    request_url,
+    respond,
+    undated_headers,
+    undated_meta,
+)
 from app.schemas.read import EstimateDetail, EstimateSummary
 
 router = APIRouter(prefix="/v1/estimates", tags=["estimates"])
@@ -178,7 +185,6 @@ def list_estimates(
     session: SessionDep,
     filters: Annotated[EstimateFilters, Depends(estimate_filters)],
     page: PageDep,
-    url: UrlDep,
     fmt: FormatDep,
     sort: Annotated[
         EstimateSort,
@@ -233,22 +239,24 @@ def list_estimates(
     filters = replace(filters, population=population.population(), per=per, related=related)
     if fmt is not Format.json:
         one_snapshot(session)  # before prepare: the export's pages and filters see one
-        filters = queries.prepare(session, filters)  # once for every page
-        left_out = queries.undated_left_out(session, filters)
-        return export(
-            request,
-            fmt,
+    filters = queries.prepare(session, filters)  # once for every page of an export
+    left_out = queries.undated_left_out(session, filters)
+    url = request_url(request)
+    return respond(
+        request,
+        fmt,
+        page,
+        Listing(
             "estimates",
             EstimateSummary,
-            lambda p: queries.list_estimates(session, filters, sort, p, url),
+            lambda p: queries.list_estimates(session, filters, sort, p),
             extra=lambda items: queries.citation_cells(session, [i["id"] for i in items]),
             extra_columns=["citations"],
-            session=session,
+            meta=undated_meta(left_out, url),
             headers=undated_headers(left_out, url),
-        )
-    filters = queries.prepare(session, filters)
-    listed = queries.list_estimates(session, filters, sort, page, url)
-    return json_response(with_undated(listed, queries.undated_left_out(session, filters), url))
+            session=session if fmt is not Format.json else None,
+        ),
+    )
 
 
 @router.get(
@@ -261,4 +269,4 @@ def get_estimate(session: SessionDep, estimate_id: EstimateId) -> Response:
     """The estimate, its claimant and origin document, and every citation with its quote.
 
     The `ETag` header is what a PATCH or DELETE must send back in `If-Match`."""
-    return json_response(queries.get_estimate(session, estimate_id))
+    return item_response(*queries.get_estimate(session, estimate_id))

@@ -14,15 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import records
+from app import read_model, records
 from app.auth import AdminDep, EditorDep, bearer
 from app.db import SessionDep, WriteSessionDep
 from app.enums import Action, EstimateStatus
 from app.errors import Conflict, InvalidBody, InvalidParam, NotFound, problem_responses
-from app.http import check_if_match, etag_of, with_etag
+from app.http import check_if_match, with_etag
 from app.models import ApiKey, Citation, Document, Estimate, Source, document_cite
 from app.queries import catalog as catalog_queries
 from app.queries import estimates as estimate_queries
+from app.rendering import Rendered, etag_of
 from app.schemas import read
 from app.schemas.seed import CitationWrite, DocumentWrite, EstimateIn, SourceIn, patch_model
 
@@ -84,7 +85,9 @@ def _check_references(session: Session, record: BaseModel) -> None:
 
 def _commit(session: Session) -> None:
     """Commit (a lost race on a row version becomes a 412 in app.errors), then forget the
-    loaded state so the response is read back from the database."""
+    loaded state so the response is read back from the database. The read model's rows
+    that the change made stale are built first, in the same transaction."""
+    read_model.refill(session)
     session.commit()
     session.expire_all()
 
@@ -96,9 +99,12 @@ def _respond(
     here: a route must not return holding SQLite's write lock, since FastAPI checks the
     response in another worker thread, which writers waiting for the lock may all hold."""
     session.rollback()
+    headers = {"Location": location} if location else {}
+    if isinstance(body, Rendered):  # rendered already (an estimate, from the read model)
+        headers["ETag"] = body.etag
+        return Response(body.json, code, headers, media_type="application/json")
     response.status_code = code
-    if location:
-        response.headers["Location"] = location
+    response.headers.update(headers)
     return with_etag(response, body)
 
 

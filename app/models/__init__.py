@@ -2,7 +2,13 @@
 
 from app.models.audit import ApiKey, Change
 from app.models.base import Base
-from app.models.estimates import Citation, Estimate, estimate_country, estimate_sector
+from app.models.estimates import (
+    Citation,
+    Estimate,
+    estimate_country,
+    estimate_item,
+    estimate_sector,
+)
 from app.models.reference import Country, Metric, MetricRelation, Sector
 from app.models.sources import Document, Source, document_cite
 
@@ -20,5 +26,6 @@ __all__ = [
     "Source",
     "document_cite",
     "estimate_country",
+    "estimate_item",
     "estimate_sector",
 ]

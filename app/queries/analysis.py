@@ -15,7 +15,7 @@ from app.errors import BadParameter
 from app.filters import EstimateFilters, PerFilter, PopulationFilter, Undated
 from app.models import Estimate, Metric
 from app.models.estimates import WORLDWIDE, scope_key
-from app.pagination import Page, PageMeta, PageParams, SortKey
+from app.pagination import PageParams, Rows, SortKey
 from app.queries import estimates as eq
 from app.queries.common import fetch_page
 from app.schemas import read
@@ -114,12 +114,12 @@ def _point(e: Estimate, n_citations: int) -> read.SeriesPoint:
     )
 
 
-def series(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
+def series(session: Session, f: EstimateFilters, params: PageParams) -> Rows:
     """One point per estimate of one metric and exact scope, in time order."""
     series_scope(f)  # its 400s come before prepare's
     stmt = series_statement(eq.prepare(session, f))
-    rows, meta = fetch_page(session, stmt, SERIES_KEY, params, url, shape=series_shape)
-    return Page(data=[_point(e, n) for e, n in rows], meta=meta)
+    rows, cursor, total = fetch_page(session, stmt, SERIES_KEY, params, shape=series_shape)
+    return Rows([_point(e, n) for e, n in rows], cursor, total)
 
 
 def series_statement(f: EstimateFilters) -> Select[Any]:
@@ -143,7 +143,7 @@ PAIR_KEY = SortKey("pair", A.id, B.id)
 CANDIDATES = 200
 
 
-def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL) -> Page[Any]:
+def conflicts(session: Session, f: EstimateFilters, params: PageParams) -> Rows:
     """Pairs of estimates by independent claimants (different sources; each estimate is one
     claim however often echoed) with overlapping periods that disagree, each with its kind,
     strength, rule and a reason in words (app.queries.analysis.judge):
@@ -164,7 +164,7 @@ def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL
     found: list[read.Conflict] = []
     last = None
     more = False
-    for pair, conflict in _judged(session, stmt, url, params.cursor):
+    for pair, conflict in _judged(session, stmt, params.cursor):
         if conflict is None:
             continue
         if len(found) == params.limit:
@@ -174,30 +174,21 @@ def conflicts(session: Session, f: EstimateFilters, params: PageParams, url: URL
         last = pair
     total = None
     if params.count:
-        total = sum(c is not None for _, c in _judged(session, stmt, url, None))
-    next_cursor = PAIR_KEY.encode(*last) if more and last else None
-    meta = PageMeta(
-        limit=params.limit,
-        count=len(found),
-        next_cursor=next_cursor,
-        next=str(url.include_query_params(cursor=next_cursor)) if next_cursor else None,
-        total=total,
-    )
-    return Page(data=found, meta=meta)
+        total = sum(c is not None for _, c in _judged(session, stmt, None))
+    return Rows(found, PAIR_KEY.encode(*last) if more and last else None, total)
 
 
 def _judged(
-    session: Session, stmt: Select[Any], url: URL, cursor: str | None
+    session: Session, stmt: Select[Any], cursor: str | None
 ) -> Iterator[tuple[tuple[str, str], read.Conflict | None]]:
     """Each candidate pair after `cursor`, in pair order, with its conflict or None: read
     CANDIDATES at a time, since most candidates agree."""
     while True:
         batch = PageParams(limit=CANDIDATES, cursor=cursor)
-        rows, meta = fetch_page(session, stmt, PAIR_KEY, batch, url, value_of=lambda r: r[:2])
+        rows, cursor, _ = fetch_page(session, stmt, PAIR_KEY, batch, value_of=lambda r: r[:2])
         items = eq.details(session, [i for a_id, b_id, _ in rows for i in (a_id, b_id)])
         for a_id, b_id, kind in rows:
             yield (a_id, b_id), judge(items[a_id], items[b_id], kind)
-        cursor = meta.next_cursor
         if cursor is None:
             return
 
@@ -368,7 +359,7 @@ CONSENSUS_METHOD = (
 )
 
 
-def consensus(session: Session, f: EstimateFilters, url: URL) -> Page[Any]:
+def consensus(session: Session, f: EstimateFilters, url: URL) -> Rows:
     """Per calendar year, what independent claimants say of one metric and exact scope: the
     figures, the range they span, the interval they all allow, and a sentence saying so."""
     f = eq.prepare(session, f)
@@ -392,9 +383,7 @@ def consensus(session: Session, f: EstimateFilters, url: URL) -> Page[Any]:
         else max((e["period"]["end"].year for e in figures), default=None)
     )
     years = range(first, last + 1) if first is not None and last is not None else range(0)
-    data = [_year(year, figures, url) for year in years]
-    meta = PageMeta(limit=len(data), count=len(data), next_cursor=None, next=None)
-    return Page(data=data, meta=meta)
+    return Rows([_year(year, figures, url) for year in years], None)
 
 
 def _year(year: int, figures: list[dict[str, Any]], url: URL) -> read.Consensus:

@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
-from starlette.datastructures import URL
 
 from app.enums import INVERSE, DocumentKind, RelationRead
 from app.errors import NotFound
@@ -20,7 +19,7 @@ from app.models import (
     Source,
     estimate_country,
 )
-from app.pagination import Page, PageParams, SortKey
+from app.pagination import PageParams, Rows, SortKey
 from app.queries import estimates as eq
 from app.queries.common import fetch_page, require_ids
 from app.schemas import read
@@ -56,16 +55,14 @@ def _country(c: Country, n: int) -> read.Country:
     )
 
 
-def list_countries(
-    session: Session, has_estimates: bool | None, params: PageParams, url: URL
-) -> Page[read.Country]:
+def list_countries(session: Session, has_estimates: bool | None, params: PageParams) -> Rows:
     """Countries in code order with how many estimates name each."""
     count = _country_estimates()
     stmt = select(Country, count)
     if has_estimates is not None:
         stmt = stmt.where((count > 0) == has_estimates)
-    rows, meta = fetch_page(session, stmt, COUNTRY_KEY, params, url)
-    return Page(data=[_country(c, n) for c, n in rows], meta=meta)
+    rows, cursor, total = fetch_page(session, stmt, COUNTRY_KEY, params)
+    return Rows([_country(c, n) for c, n in rows], cursor, total)
 
 
 def get_country(session: Session, code: str) -> read.Country:
@@ -89,11 +86,11 @@ def _source(s: Source, n_est: int, n_doc: int) -> dict[str, Any]:
     )
 
 
-def list_sources(session: Session, params: PageParams, url: URL) -> Page[read.Source]:
+def list_sources(session: Session, params: PageParams) -> Rows:
     """Sources in id order with their estimate and document counts."""
     stmt = select(Source, _source_estimates(), _source_documents())
-    rows, meta = fetch_page(session, stmt, SOURCE_KEY, params, url)
-    return Page(data=[read.Source(**_source(*r)) for r in rows], meta=meta)
+    rows, cursor, total = fetch_page(session, stmt, SOURCE_KEY, params)
+    return Rows([read.Source(**_source(*r)) for r in rows], cursor, total)
 
 
 def get_source(session: Session, source_id: str) -> read.SourceDetail:
@@ -144,8 +141,7 @@ def list_documents(
     kind: list[DocumentKind],
     publisher: list[str],
     params: PageParams,
-    url: URL,
-) -> Page[read.Document]:
+) -> Rows:
     """Documents in id order, optionally of some kinds or publishers."""
     require_ids(session, Source.id, publisher, "publisher", "/v1/sources")
     stmt = _document_row()
@@ -153,8 +149,8 @@ def list_documents(
         stmt = stmt.where(Document.kind.in_(kind))
     if publisher:
         stmt = stmt.where(Document.publisher_id.in_(publisher))
-    rows, meta = fetch_page(session, stmt, DOCUMENT_KEY, params, url)
-    return Page(data=[read.Document(**_document(*r)) for r in rows], meta=meta)
+    rows, cursor, total = fetch_page(session, stmt, DOCUMENT_KEY, params)
+    return Rows([read.Document(**_document(*r)) for r in rows], cursor, total)
 
 
 def get_document(session: Session, document_id: str) -> read.DocumentDetail:
@@ -192,9 +188,9 @@ def get_document(session: Session, document_id: str) -> read.DocumentDetail:
     )
 
 
-def list_metrics(session: Session, params: PageParams, url: URL) -> Page[read.Metric]:
+def list_metrics(session: Session, params: PageParams) -> Rows:
     """The metric vocabulary, each metric with its relations read from both ends."""
-    rows, meta = fetch_page(session, select(Metric), METRIC_KEY, params, url)
+    rows, cursor, total = fetch_page(session, select(Metric), METRIC_KEY, params)
     related = metric_relations(session, [m.id for (m,) in rows])
     data = [
         read.Metric(
@@ -207,7 +203,7 @@ def list_metrics(session: Session, params: PageParams, url: URL) -> Page[read.Me
         )
         for (m,) in rows
     ]
-    return Page(data=data, meta=meta)
+    return Rows(data, cursor, total)
 
 
 def metric_relations(session: Session, ids: list[str]) -> dict[str, list[read.MetricRelated]]:
@@ -245,7 +241,7 @@ def metric_relations(session: Session, ids: list[str]) -> dict[str, list[read.Me
     return out
 
 
-def list_sectors(session: Session, params: PageParams, url: URL) -> Page[read.Sector]:
+def list_sectors(session: Session, params: PageParams) -> Rows:
     """The sector vocabulary."""
-    rows, meta = fetch_page(session, select(Sector), SECTOR_KEY, params, url)
-    return Page(data=[read.Sector.model_validate(s) for (s,) in rows], meta=meta)
+    rows, cursor, total = fetch_page(session, select(Sector), SECTOR_KEY, params)
+    return Rows([read.Sector.model_validate(s) for (s,) in rows], cursor, total)

@@ -8,10 +8,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
-from starlette.datastructures import URL
 
 from app.errors import BadParameter
-from app.pagination import PageMeta, PageParams, SortKey, keyset_queries, page_meta
+from app.pagination import PageParams, SortKey, keyset_queries, next_cursor
 
 
 def require_ids(session: Session, column: Any, ids: Sequence[str], name: str, listing: str) -> None:
@@ -41,19 +40,17 @@ def fetch_page(
     stmt: Select[Any],
     key: SortKey,
     params: PageParams,
-    url: URL,
     shape: Callable[[Select[Any]], Select[Any]] = lambda s: s,
     value_of: Callable[[Any], tuple[Any, Any]] | None = None,
     columns_only: bool = False,
-) -> tuple[list[Any], PageMeta]:
-    """One keyset page of `stmt` (rows as tuples) and its meta; the total only when asked.
+) -> tuple[list[Any], str | None, int | None]:
+    """One keyset page of `stmt`, the cursor of the next page (None at the end), and the
+    total when asked for.
 
     `value_of(row)` gives the (sort value, tiebreak) the next cursor starts after; by
     default both are read off the row's first entity. `columns_only`: `shape` selects
     columns, no ORM objects, so the rows can come through `plain_rows`."""
-    total = None
-    if params.count:
-        total = count_rows(session, stmt)
+    total = count_rows(session, stmt) if params.count else None
     rows: list[Any] = []
     for query in keyset_queries(stmt, key, params.limit, params.cursor):
         if len(rows) > params.limit:
@@ -65,7 +62,8 @@ def fetch_page(
         obj = row[0]
         return getattr(obj, key.column.key), getattr(obj, key.tiebreak.key)
 
-    return page_meta(rows, key, params.limit, url, value_of or first_entity, total)
+    cursor = next_cursor(rows, key, params.limit, value_of or first_entity)
+    return rows[: params.limit], cursor, total
 
 
 class _ContainsText(FunctionElement[bool]):

@@ -1,0 +1,130 @@
+"""The one responder: every read's answer, from the rows the query layer fetched.
+
+A list is fetched page by page (`Listing.fetch`: PageParams -> Rows) and answered as
+- JSON: one page, `{"data": [...], "meta": {...}}` (app.pagination.PageMeta's shape), with
+  the `next` link built here from the URL the client sees;
+- CSV or NDJSON: every page, streamed (app.exports).
+One resource is answered by `item_response`. Every JSON answer carries a strong ETag made
+from its items' ETags (kept ready by the read model, or made from each item's JSON) and the
+meta: the body itself is never hashed twice or buffered to be hashed.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+from starlette.datastructures import URL
+from starlette.responses import Response
+
+from app.exports import Format, export
+from app.pagination import PageParams, Rows
+from app.rendering import render, rendered
+
+JSON = "application/json"
+
+
+@dataclass
+class Listing:
+    """What a list route answers with: how to fetch one of its pages, and how it exports."""
+
+    resource: str  # names an export's file
+    model: type[BaseModel]  # an item's schema: an export's CSV columns
+    fetch: Callable[[PageParams], Rows]
+    # CSV only: more cells for a page of items, under these columns
+    extra: Callable[[list[Any]], list[dict[str, Any]]] | None = None
+    extra_columns: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # more meta on a JSON page
+    headers: dict[str, str] = field(default_factory=dict)  # more headers on an export
+    session: Session | None = None  # an export's: one snapshot, closed when it ends
+
+
+def respond(request: Request, fmt: Format, page: PageParams, listing: Listing) -> Response:
+    """A list's answer in the format asked for."""
+    if fmt is Format.json:
+        return page_response(listing.fetch(page), page, request_url(request), listing.meta)
+    return export(
+        request,
+        fmt,
+        listing.resource,
+        listing.model,
+        listing.fetch,
+        extra=listing.extra,
+        extra_columns=listing.extra_columns,
+        session=listing.session,
+        headers=listing.headers,
+    )
+
+
+def page_response(
+    rows: Rows, page: PageParams, url: URL, more: dict[str, Any] | None = None
+) -> Response:
+    """One JSON page: the items as they were rendered, and PageMeta's fields (then `more`)."""
+    items = [rendered(i) for i in rows.items]
+    cursor = rows.next_cursor
+    meta = {
+        "limit": page.limit,
+        "count": len(items),
+        "next_cursor": cursor,
+        "next": str(url.include_query_params(cursor=cursor)) if cursor else None,
+        "total": rows.total,
+        "undated": None,
+        "undated_url": None,
+    } | (more or {})
+    meta_json = render(meta)
+    body = b'{"data":[' + b",".join(i.json for i in items) + b'],"meta":' + meta_json + b"}"
+    digest = hashlib.sha256()
+    for i in items:
+        digest.update(i.etag.encode())
+    digest.update(meta_json)
+    return item_response(body, '"' + digest.hexdigest()[:32] + '"')
+
+
+def item_response(body: bytes, etag: str) -> Response:
+    """A 200 with JSON rendered already and its ETag."""
+    return Response(body, media_type=JSON, headers={"ETag": etag})
+
+
+def json_response(body: Any) -> Response:
+    """A 200 with `body` (shaped by the query layer: no response-model validation, which
+    the tests do against the documented schema) as JSON, with its ETag."""
+    item = rendered(body)
+    return item_response(item.json, item.etag)
+
+
+def request_url(request: Request) -> URL:
+    """The URL as the client sees it (behind a proxy: PUBLIC_URL), for `next` links."""
+    from app.config import get_settings
+
+    url = request.url
+    public = get_settings().public_url
+    if public:
+        base = URL(public.rstrip("/"))
+        url = url.replace(scheme=base.scheme, netloc=base.netloc, path=base.path + url.path)
+    return url
+
+
+def undated_meta(count: int, listed_at: URL) -> dict[str, Any]:
+    """What a JSON page's meta says of the figures left out for want of a date: how many,
+    and the URL that lists them (`undated=only` added); nothing when there are none."""
+    if not count:
+        return {}
+    return {"undated": count, "undated_url": undated_link(listed_at)}
+
+
+def undated_headers(count: int, listed_at: URL) -> dict[str, str]:
+    """What an export (which has no meta) says of the figures left out for want of a date:
+    `X-Undated-Count` and a `Link` with rel="undated" to their list."""
+    if not count:
+        return {}
+    return {"X-Undated-Count": str(count), "Link": f'<{undated_link(listed_at)}>; rel="undated"'}
+
+
+def undated_link(listed_at: URL) -> str:
+    # The date range does not apply to them: only its other filters.
+    dates = ["period_from", "period_to", "match"]
+    url = listed_at.remove_query_params(["cursor", "undated", "format", *dates])
+    return str(url.include_query_params(undated="only"))

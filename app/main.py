@@ -41,7 +41,7 @@ def create_app() -> FastAPI:
         summary="Claims and figures about North Korea's overseas labour, with provenance.",
         description=docs.DESCRIPTION,
         license_info={"name": "MIT", "identifier": "MIT"},
-        docs_url=None,  # served by app.docs, from local assets
+        docs_url=None,  # served by app.docs.pages, from local assets
         redoc_url=None,
         generate_unique_id_function=_operation_id,
         dependencies=[Depends(strict_query)],

@@ -12,8 +12,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
-from app import docs
 from app.config import get_settings
+from app.docs import examples
+from app.docs.openapi import metric_ids
 from app.enums import Qualifier
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
 from app.main import create_app
@@ -128,9 +129,9 @@ def test_sort_and_qualifier_list_their_values(spec):
 
 
 def test_without_a_readable_metrics_file_the_document_still_builds(tmp_path, monkeypatch):
-    assert docs.metric_ids(tmp_path) == []
+    assert metric_ids(tmp_path) == []
     (tmp_path / "metrics.yaml").write_text("- id: a\n- id: b\n")
-    assert docs.metric_ids(tmp_path) == ["a", "b"]
+    assert metric_ids(tmp_path) == ["a", "b"]
     (tmp_path / "metrics.yaml").unlink()
     monkeypatch.setenv("SEED_DIR", str(tmp_path))
     get_settings.cache_clear()
@@ -214,16 +215,16 @@ def route_models(app) -> dict[tuple[str, str], Any]:
 
 def test_response_examples_fit_their_models():
     models = route_models(create_app())
-    for key, example in docs.RESPONSE_EXAMPLES.items():
+    for key, example in examples.RESPONSE_EXAMPLES.items():
         assert key in models, f"RESPONSE_EXAMPLES has {key}, which the API does not document"
         TypeAdapter(models[key]).validate_python(example)
 
 
 def test_response_examples_have_the_shape_of_the_live_answers(client: TestClient):
-    for op_id, url in docs.EXAMPLE_REQUESTS.items():
+    for op_id, url in examples.EXAMPLE_REQUESTS.items():
         r = client.get(f"http://127.0.0.1:8000{url}")
         assert r.status_code == 200, url
-        example = docs.RESPONSE_EXAMPLES[(op_id, "200")]
+        example = examples.RESPONSE_EXAMPLES[(op_id, "200")]
         assert keys(example) == keys(r.json()), (
             f"app/docs.py's example for {op_id} no longer has the shape of GET {url}: "
             "update RESPONSE_EXAMPLES"

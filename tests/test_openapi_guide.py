@@ -8,12 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from pydantic import TypeAdapter
 
 from app.config import get_settings
-from app.docs import examples
 from app.docs.openapi import metric_ids
 from app.enums import Qualifier
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
@@ -182,55 +179,6 @@ def test_error_examples_are_what_the_api_answers(spec, client: TestClient):
             replayed.append(example["instance"])
     assert "/v1/estimates?period_from=2024-13" in replayed
     assert "/v1/estimates/no-such-estimate" in replayed
-
-
-def keys(value: Any) -> Any:
-    """The key structure of a JSON value (dicts' keys, recursively; lists by their items)."""
-    if isinstance(value, dict):
-        return {k: keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [keys(v) for v in value[:1]]
-    return None
-
-
-def api_routes(routes: list[Any]) -> Iterator[APIRoute]:
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        included = getattr(route, "original_router", None)  # an included APIRouter
-        if included is not None:
-            yield from api_routes(included.routes)
-
-
-def route_models(app) -> dict[tuple[str, str], Any]:
-    """(operationId, status) → the model FastAPI documents for it."""
-    models: dict[tuple[str, str], Any] = {}
-    for route in api_routes(app.routes):
-        models[(route.name, str(route.status_code or 200))] = route.response_model
-        for status, extra in route.responses.items():
-            if "model" in extra:
-                models[(route.name, str(status))] = extra["model"]
-    return models
-
-
-def test_response_examples_fit_their_models():
-    models = route_models(create_app())
-    for key, example in examples.RESPONSE_EXAMPLES.items():
-        assert key in models, f"RESPONSE_EXAMPLES has {key}, which the API does not document"
-        TypeAdapter(models[key]).validate_python(example)
-
-
-def test_response_examples_have_the_shape_of_the_live_answers(client: TestClient):
-    for op_id, url in examples.EXAMPLE_REQUESTS.items():
-        r = client.get(f"http://127.0.0.1:8000{url}")
-        assert r.status_code == 200, url
-        example = examples.RESPONSE_EXAMPLES[(op_id, "200")]
-        assert keys(example) == keys(r.json()), (
-            f"app/docs.py's example for {op_id} no longer has the shape of GET {url}: "
-            "update RESPONSE_EXAMPLES"
-        )
-        if "id" in example:
-            assert example["id"] == r.json()["id"]
 
 
 def test_docs_pages_load_only_files_this_server_serves(client: TestClient):

@@ -1,22 +1,26 @@
-"""The API's guide, in four parts:
+"""The API's guide, one module per idea:
 
 * `prose`: what the OpenAPI document says in words (its introduction, its tags);
 * `openapi`: FastAPI's document made into the guide (examples, enums, problem+json errors);
 * `pages`: /docs (Swagger UI) and /redoc, served from this machine;
-* `examples`: the response examples, real answers of the seeded app.
+* `examples`: which requests the examples of answers are, and their answers on the seed
+  data, recorded in examples.json;
+* `generate`: `make openapi` (`python -m app.docs`), which records them and writes
+  openapi.json.
 
-`app.main` installs it with `install(app)`; nothing here imports `app.main`.
-`python -m app.docs [PATH]` (`make openapi`) writes the document to a file.
+A package, so that `app.main` imports one name and installs the guide with `install(app)`;
+nothing here imports `app.main` (`generate` is given the app's factory by name).
 """
+
+from typing import Any
 
 from fastapi import FastAPI
 
-from app.docs import pages
-from app.docs.examples import RESPONSE_EXAMPLES
+from app.docs import examples, pages
 from app.docs.openapi import dump, openapi_builder
 from app.docs.prose import DESCRIPTION, TAGS
 
-__all__ = ["DESCRIPTION", "RESPONSE_EXAMPLES", "TAGS", "dump", "install"]
+__all__ = ["DESCRIPTION", "TAGS", "dump", "install"]
 
 
 def install(app: FastAPI) -> None:
@@ -24,3 +28,11 @@ def install(app: FastAPI) -> None:
     app.openapi_tags = TAGS
     app.openapi = openapi_builder(app)  # type: ignore[method-assign]
     pages.install(app)
+
+
+def __getattr__(name: str) -> Any:
+    """`RESPONSE_EXAMPLES`: the recorded answers by (operationId, status), read when asked
+    (tests/test_seed.py checks their wording)."""
+    if name == "RESPONSE_EXAMPLES":
+        return examples.responses(examples.read())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

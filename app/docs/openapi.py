@@ -1,7 +1,8 @@
 """The OpenAPI post-processing: FastAPI's document made into the guide.
 
 Every parameter gets an example (and `metric` the seed data's metrics), every response an
-example (app.docs.examples), every error its problem+json example, as the API answers it.
+example (the seeded app's answers that app.docs.examples records), every error its
+problem+json example, as the API answers it.
 """
 
 import json
@@ -16,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.config import get_settings
-from app.docs.examples import RESPONSE_EXAMPLES
+from app.docs import examples
 from app.errors import (
     PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPE_BASE,
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
-# Examples for parameters that the code gives none (shared paging parameters and the like).
+# Examples for parameters that the code gives none (shared paging parameters and the like);
+# the cursor's is taken from an answer (app.docs.examples.PARAMETER_REQUESTS).
 PARAM_EXAMPLES: dict[str, Any] = {
     "estimate_id": "panel-2024-workers-abroad-2023",
     "source_id": "russian-government",
@@ -39,7 +41,6 @@ PARAM_EXAMPLES: dict[str, Any] = {
     "citation_id": "panel-2024-workers-abroad-2023--rfa-2024-north-koreans-worked-overseas-in-2023",
     "code": "CN",
     "limit": 50,
-    "cursor": "WyJwZXJpb2Rfc3RhcnQiLCIyMDIzLTEyLTAxIiwicmZhLXNvdXJjZS0yMDIzLTEyIl0",
     "count": True,
     "worldwide": False,
     "has_estimates": True,
@@ -176,7 +177,9 @@ def _enum_example(schema: dict[str, Any], schemas: dict[str, Any]) -> Any:
     return schema.get("enum", [None])[0]
 
 
-def _finish_parameters(op: dict[str, Any], metrics: list[str], schemas: dict[str, Any]) -> None:
+def _finish_parameters(
+    op: dict[str, Any], metrics: list[str], schemas: dict[str, Any], named: dict[str, Any]
+) -> None:
     prefill = TRY_IT_OUT.get(op.get("operationId", ""), {})
     for p in op.get("parameters", []):
         schema = p["schema"] = _without_null(p["schema"]) if p["in"] == "query" else p["schema"]
@@ -184,9 +187,7 @@ def _finish_parameters(op: dict[str, Any], metrics: list[str], schemas: dict[str
         if p["name"] == "metric" and p["in"] == "query" and metrics:
             # Validation stays in the code (an unknown metric is a 400); this lists them.
             (schema["items"] if is_array else schema)["enum"] = metrics
-        examples = schema.get("examples") or [
-            PARAM_EXAMPLES.get(p["name"], _enum_example(schema, schemas))
-        ]
+        examples = schema.get("examples") or [named.get(p["name"], _enum_example(schema, schemas))]
         if examples == [None]:
             continue  # left for the test to report
         if is_array:
@@ -238,7 +239,12 @@ def _sample(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> 
 
 
 def _finish_responses(
-    path: str, method: str, op: dict[str, Any], by_schema: dict[str, Any], schemas: dict[str, Any]
+    path: str,
+    method: str,
+    op: dict[str, Any],
+    answers: dict[tuple[str, str], Any],
+    by_schema: dict[str, Any],
+    schemas: dict[str, Any],
 ) -> None:
     responses = op.get("responses", {})
     if "422" in responses and "requestBody" not in op:
@@ -253,7 +259,7 @@ def _finish_responses(
                 continue
             example = None
             if _is_json(media_type):  # the examples are JSON bodies
-                example = RESPONSE_EXAMPLES.get((op.get("operationId", ""), status))
+                example = answers.get((op.get("operationId", ""), status))
                 if example is None:
                     example = by_schema.get(_schema_name(media) or "-")
             if example is None:
@@ -261,8 +267,11 @@ def _finish_responses(
             media["example"] = example
 
 
-def finish(spec: dict[str, Any], metrics: list[str]) -> dict[str, Any]:
-    """Turn FastAPI's document into the guide: examples, enums, problem+json errors."""
+def finish(spec: dict[str, Any], metrics: list[str], recorded: dict[str, Any]) -> dict[str, Any]:
+    """Turn FastAPI's document into the guide: examples (`recorded`, as examples.json holds
+    them), enums, problem+json errors."""
+    answers = examples.responses(recorded)
+    named = PARAM_EXAMPLES | examples.parameters(recorded)
     schemas = spec.get("components", {}).get("schemas", {})
     operations = [
         (path, method, op) for path, ops in spec["paths"].items() for method, op in ops.items()
@@ -271,34 +280,38 @@ def finish(spec: dict[str, Any], metrics: list[str]) -> dict[str, Any]:
     by_schema: dict[str, Any] = {}
     for _path, _method, op in operations:
         for status, resp in op.get("responses", {}).items():
-            example = RESPONSE_EXAMPLES.get((op.get("operationId", ""), status))
+            example = answers.get((op.get("operationId", ""), status))
             for media_type, media in resp.get("content", {}).items():
                 if example is not None and _is_json(media_type) and _schema_name(media):
                     by_schema.setdefault(_schema_name(media), example)
     for path, method, op in operations:
-        _finish_parameters(op, metrics, schemas)
-        _finish_responses(path, method, op, by_schema, schemas)
+        _finish_parameters(op, metrics, schemas, named)
+        _finish_responses(path, method, op, answers, by_schema, schemas)
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     return spec
 
 
+def document(app: FastAPI, recorded: dict[str, Any]) -> dict[str, Any]:
+    """`app`'s OpenAPI document made into the guide, with the `recorded` examples."""
+    spec = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+        license_info=app.license_info,
+    )
+    return finish(spec, metric_ids(get_settings().seed_dir), recorded)
+
+
 def openapi_builder(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """`app.openapi`: FastAPI's document made into the guide, built once per app."""
+    """`app.openapi`: the guide with the examples of examples.json, built once per app."""
 
     def build() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        spec = get_openapi(
-            title=app.title,
-            version=app.version,
-            summary=app.summary,
-            description=app.description,
-            routes=app.routes,
-            tags=app.openapi_tags,
-            license_info=app.license_info,
-        )
-        app.openapi_schema = finish(spec, metric_ids(get_settings().seed_dir))
+        if not app.openapi_schema:
+            app.openapi_schema = document(app, examples.read())
         return app.openapi_schema
 
     return build

@@ -51,8 +51,9 @@ $(CLIENT)/node_modules/.installed: $(CLIENT)/package.json $(CLIENT)/package-lock
 	cd $(CLIENT) && npm ci --no-audit --no-fund
 	touch $@
 
-openapi: $(VENV)/.installed-run ## write the OpenAPI document to openapi.json (a test fails when it is stale)
-	$(BIN)/python -m app.docs openapi.json
+# The examples are the seeded app's answers (asked through a test client: the dev install).
+openapi: $(VENV)/.installed-dev ## record the docs' examples on the seed data (app/docs/examples.json) and write openapi.json (tests fail when either is stale)
+	$(BIN)/python -m app.docs --app app.main:create_app --examples app/docs/examples.json openapi.json
 
 lint: $(VENV)/.installed-dev ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check app migrations tests

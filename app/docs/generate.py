@@ -136,7 +136,11 @@ def generate(factory: Callable[[], FastAPI], examples_path: Path, openapi_path: 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m app.docs`: see the module's docstring."""
-    parser = argparse.ArgumentParser(prog="python -m app.docs", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m app.docs",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("openapi", nargs="?", type=Path, default=OPENAPI_FILE)
     parser.add_argument("--app", default=FACTORY, help=f"the app factory (default {FACTORY})")
     parser.add_argument("--examples", type=Path, default=examples.EXAMPLES_FILE)

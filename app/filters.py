@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from app.country_names import AmbiguousCountry, UnknownCountry, label, resolve
-from app.enums import EstimateStatus, Population, RelationRead
+from app.enums import EstimateStatus, Population
 from app.errors import BadParameter
 
 _PERIOD_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
@@ -148,15 +148,6 @@ class EstimateFilters:
     status: list[EstimateStatus] = field(default_factory=lambda: [EstimateStatus.active])
     # also the estimates of metrics that are a proxy or a part of those asked, or have one
     related: bool = False
-    # set by prepare when `related`: each related metric added to `metric` → (the metric
-    # asked that it relates to, how it stands to it), which marks its items
-    related_to: dict[str, tuple[str, RelationRead]] = field(default_factory=dict)
-    # set by queries.estimates.prepare, not by the client: bounds overlap scans from below
-    start_floor: date | None = None
-    # set by prepare: the estimates whose texts hold `q`, when they are few (else None)
-    q_ids: list[str] | None = None
-    # set by prepare, which then has nothing more to do (an export's pages)
-    prepared: bool = False
 
     @property
     def dated(self) -> bool:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, Field
-from sqlalchemy import BigInteger, ColumnElement, Select, tuple_
+from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, tuple_
 
 from app.config import get_settings
 from app.errors import BadParameter
@@ -90,19 +90,24 @@ class SortKey:
         """(conditions, order_by) of the queries that, run in turn, list the rows after
         `after` in this ordering. A nullable column takes two: its values in index order,
         then its NULLs by tiebreak — so that neither needs `NULLS LAST` sorting or an OR,
-        both of which stop the database walking an index."""
+        both of which stop the database walking an index. The cursor's values are the bind
+        parameters `after_value` and `after_tie` (`after_values`), so a statement kept for
+        reuse takes another cursor's."""
         col, tie = self.column, self.tiebreak
+        if after is not None:
+            value = bindparam("after_value", after[0], type_=col.type)
+            tie_value = bindparam("after_tie", after[1], type_=tie.type)
         if col is tie:
-            return [([self._beyond(tie, after[1])] if after else [], self._order(False))]
+            return [([self._beyond(tie, tie_value)] if after else [], self._order(False))]
         if not self.nullable:
-            cond = [self._beyond(tuple_(col, tie), tuple_(*after))] if after else []
+            cond = [self._beyond(tuple_(col, tie), tuple_(value, tie_value))] if after else []
             return [(cond, self._order(True))]
         nulls_order = self._order(False)
         if after is not None and after[0] is None:
-            return [([col.is_(None), self._beyond(tie, after[1])], nulls_order)]
+            return [([col.is_(None), self._beyond(tie, tie_value)], nulls_order)]
         values = [col.is_not(None)]
         if after is not None:
-            values.append(self._beyond(tuple_(col, tie), tuple_(*after)))
+            values.append(self._beyond(tuple_(col, tie), tuple_(value, tie_value)))
         return [(values, self._order(True)), ([col.is_(None)], nulls_order)]
 
     def encode(self, value: Any, tie: Any) -> str:
@@ -203,14 +208,12 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def keyset_queries(
-    stmt: Select[Any], key: SortKey, limit: int, cursor: str | None
+def keyset_statements(
+    stmt: Select[Any], key: SortKey, after: tuple[Any, Any] | None
 ) -> list[Select[Any]]:
-    """The statements that fetch up to `limit + 1` rows after `cursor`, to run in order."""
-    after = key.decode(cursor) if cursor else None
-    return [
-        stmt.where(*conds).order_by(*order).limit(limit + 1) for conds, order in key.phases(after)
-    ]
+    """The statements that list the rows of `stmt` after `after` (a decoded cursor) in
+    `key`'s order, to run in turn, each given a LIMIT by the caller."""
+    return [stmt.where(*conds).order_by(*order) for conds, order in key.phases(after)]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from app.db import normalise_url
 from app.models import Estimate
-from app.pagination import DEFAULT_LIMIT, keyset_queries
+from app.pagination import DEFAULT_LIMIT, keyset_statements
 from app.queries import estimates as eq
 from bench import scenarios as sc
 from bench.dbtime import compiled_sql, explain, time_sql
@@ -39,11 +39,11 @@ LONGEST = {
 
 def bounded(filters: Any, longest_days: int) -> Any:
     """The app's card SELECT with the extra lower bound on period_start."""
-    stmt = eq.filtered(filters).where(
+    stmt = eq.filtered(eq.Plan.of(filters)).where(
         Estimate.period_start >= filters.period_from - timedelta(days=longest_days)
     )
     key = eq.SORT_KEYS[sc.EstimateSort.period_start]
-    return eq.list_columns(keyset_queries(stmt, key, DEFAULT_LIMIT, None)[0])
+    return eq.list_columns(keyset_statements(stmt, key, None)[0].limit(DEFAULT_LIMIT + 1))
 
 
 # PostgreSQL's planner prefers ix_estimate_period_start_id (it yields ORDER BY period_start, id

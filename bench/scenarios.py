@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import EstimateStatus
 from app.filters import EstimateFilters, EstimateSort, Match, parse_period_bound
-from app.pagination import DEFAULT_LIMIT, keyset_queries
+from app.pagination import DEFAULT_LIMIT, keyset_statements
 from app.queries import analysis as an
 from app.queries import estimates as eq
 
@@ -41,11 +41,13 @@ class Scenario:
         with Session(engine) as session:
             prepared = eq.prepare(session, self.filters)
         if self.series:
-            page = keyset_queries(an.series_statement(prepared), an.SERIES_KEY, DEFAULT_LIMIT, None)
+            page = [
+                q.limit(DEFAULT_LIMIT + 1)
+                for q in keyset_statements(an.series_statement(prepared), an.SERIES_KEY, None)
+            ]
             return an.series_shape(page[0])
         stmt, key = eq.ordered(prepared, self.sort)
-        cursor = key.encode(*self.cursor_after) if self.cursor_after else None
-        page = keyset_queries(stmt, key, DEFAULT_LIMIT, cursor)[0]
+        page = keyset_statements(stmt, key, self.cursor_after)[0].limit(DEFAULT_LIMIT + 1)
         return page.with_only_columns(*eq.page_columns(key))
 
 

@@ -18,6 +18,7 @@ from app.models.estimates import WORLDWIDE, scope_key
 from app.pagination import PageParams, Rows, SortKey
 from app.queries import estimates as eq
 from app.queries.common import fetch_page
+from app.queries.estimates import Plan
 from app.schemas import read
 
 SERIES_KEY = SortKey("period_start", Estimate.period_start, Estimate.id)
@@ -49,13 +50,13 @@ def dated_only(f: EstimateFilters) -> None:
         )
 
 
-def conflicts_undated(session: Session, f: EstimateFilters) -> int:
+def conflicts_undated(session: Session, f: Plan) -> int:
     """How many estimates match the filters (prepared) but have no known period, and so
     are never compared."""
     return eq.count_of(session, eq.filtered(replace(f, undated=Undated.only)))
 
 
-def series_undated(session: Session, f: EstimateFilters) -> int:
+def series_undated(session: Session, f: Plan) -> int:
     """How many estimates of the series' metric and exact scope match its other filters
     but have no known period, and so are not in it."""
     only = replace(f, country=[], worldwide=None, undated=Undated.only)
@@ -122,7 +123,7 @@ def series(session: Session, f: EstimateFilters, params: PageParams) -> Rows:
     return Rows([_point(e, n) for e, n in rows], cursor, total)
 
 
-def series_statement(f: EstimateFilters) -> Select[Any]:
+def series_statement(f: Plan) -> Select[Any]:
     """The estimates of a series (filters prepared), before paging."""
     return eq.filtered(replace(f, country=[], worldwide=None)).where(
         Estimate.scope_key == series_scope(f), Estimate.period_start.is_not(None)

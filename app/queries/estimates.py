@@ -1,6 +1,6 @@
 """All SQL about estimates: the filtered list, one estimate, and the shapes they render to."""
 
-from dataclasses import replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -42,7 +42,14 @@ from app.models import (
     estimate_sector,
 )
 from app.pagination import PageParams, Rows, SortKey
-from app.queries.common import contains_text, count_rows, fetch_page, plain_rows, require_ids
+from app.queries.common import (
+    contains_text,
+    count_rows,
+    fetch_page,
+    kept,
+    plain_rows,
+    require_ids,
+)
 from app.read_model import SHAPE
 from app.rendering import Rendered, rendered
 
@@ -104,23 +111,43 @@ _LONGEST = select(
 _LONGEST_OF_METRICS = _LONGEST.where(Metric.id.in_(bindparam("ids", expanding=True)))
 
 
-def prepare(session: Session, f: EstimateFilters) -> EstimateFilters:
+@dataclass
+class Plan(EstimateFilters):
+    """The filters a client asked for (EstimateFilters), checked against the data, with what
+    the planner found there (`prepare`): every statement about estimates is built from one.
+    """
+
+    # with `related`: each related metric (added to `metric`) -> (the metric asked that
+    # it relates to, how it stands to it), which marks its items
+    related_to: dict[str, tuple[str, RelationRead]] = field(default_factory=dict)
+    # the earliest start of a period that can overlap the range: bounds an overlap scan
+    start_floor: date | None = None
+    # the estimates whose texts hold `q`, when they are few (else None)
+    q_ids: list[str] | None = None
+
+    @classmethod
+    def of(cls, asked: EstimateFilters) -> "Plan":
+        """The filters asked, planned as nothing more (`prepare` plans them)."""
+        return cls(**{k.name: getattr(asked, k.name) for k in fields(EstimateFilters)})
+
+
+def prepare(session: Session, asked: EstimateFilters) -> Plan:
     """Check the filters against the data (400 for a metric, sector, source or document
-    that does not exist) and add what the query needs from it: the floor under
-    period_start that bounds an overlap scan, the estimates whose texts hold `q`
-    when they are few, and with `related` the metrics related to those asked (added to
-    `metric`, so the list's SQL is the same). Metrics and the floor take one query.
-    Filters prepared already are returned as they are: an export prepares once for all
-    its pages."""
-    if f.prepared:
-        return f
+    that does not exist) and plan the query: the floor under period_start that bounds an
+    overlap scan, the estimates whose texts hold `q` when they are few, and with `related`
+    the metrics related to those asked (added to `metric`, so the list's SQL is the same).
+    Metrics and the floor take one query. A plan is returned as it is: an export plans
+    once for all its pages."""
+    if isinstance(asked, Plan):
+        return asked
+    f = Plan.of(asked)
     if f.related:
         related_to = related_metrics(session, f.metric)
         f = replace(f, metric=[*dict.fromkeys(f.metric), *related_to], related_to=related_to)
     require_ids(session, Sector.id, f.sector, "sector", "/v1/sectors")
     require_ids(session, Source.id, f.claimant, "claimant", "/v1/sources")
     require_ids(session, Document.id, f.document, "document", "/v1/documents")
-    f = replace(f, q_ids=text_ids(session, f.q) if f.q else None, prepared=True)
+    f = replace(f, q_ids=text_ids(session, f.q) if f.q else None)
     bounded = f.period_from is not None and f.match is Match.overlaps
     if not (f.metric or bounded):
         return f
@@ -177,7 +204,59 @@ def start_floor(period_from: date, longest_days: int) -> date | None:
     return period_from - timedelta(days=longest_days)
 
 
-def filtered(f: EstimateFilters) -> Select[Any]:
+def _param(name: str, value: Any) -> Any:
+    """A named bind parameter holding `value` (a list: one for IN). Named, so that a
+    statement kept for reuse (`template`) runs with another request's `values`."""
+    return bindparam(name, value, expanding=isinstance(value, list))
+
+
+def values(f: Plan) -> dict[str, Any]:
+    """The bind parameters of the statements built from `f` (`_param`'s names)."""
+    out: dict[str, Any] = {
+        "status": [str(v) for v in f.status],
+        "metric": f.metric,
+        "country": f.country,
+        "one_country": f.country[0] if f.country else None,
+        "sector": f.sector,
+        "claimant": f.claimant,
+        "population": f.population,
+        "per": Per(f.per) if f.per not in (None, PerFilter.none) else None,
+        "min_value": f.min_value,
+        "max_value": f.max_value,
+        "period_from": f.period_from,
+        "period_to": f.period_to,
+        "start_floor": f.start_floor,
+    }
+    return out
+
+
+def shape_of(f: Plan) -> tuple[Any, ...] | None:
+    """What the statements of `f` are made of apart from `values`: filters with the same
+    shape run the same statements. None when some part of them is not a named parameter
+    (text search, documents): those are built for each request."""
+    if f.q or f.q_ids is not None or f.document:
+        return None
+    return (
+        bool(f.status),
+        EstimateStatus.active in f.status,
+        bool(f.metric),
+        len(set(f.country)) == 1 if f.country else None,
+        f.worldwide,
+        bool(f.sector),
+        bool(f.claimant),
+        f.population is not None,
+        f.per if f.per in (None, PerFilter.none) else "some",
+        f.min_value is not None,
+        f.max_value is not None,
+        f.period_from is not None,
+        f.period_to is not None,
+        f.start_floor is not None,
+        f.match,
+        f.undated,
+    )
+
+
+def filtered(f: Plan) -> Select[Any]:
     """SELECT estimates matching every filter (AND); values of one filter combine with OR.
 
     Subqueries name table columns (`_E`, `_C`), not ORM attributes: an ORM subquery shared
@@ -185,18 +264,18 @@ def filtered(f: EstimateFilters) -> Select[Any]:
     after the first runs, so it was compiled again on every request."""
     stmt = select(Estimate)
     if f.status:
-        stmt = stmt.where(Estimate.status.in_(f.status))
+        stmt = stmt.where(Estimate.status.in_(_param("status", f.status)))
         if EstimateStatus.active not in f.status:
             # Said in the index's own words, with no bind parameter, or SQLite will not
             # read ix_estimate_status_not_active.
             stmt = stmt.where(Estimate.status != literal_column("'active'"))
     if f.metric:
-        stmt = stmt.where(Estimate.metric_id.in_(f.metric))
+        stmt = stmt.where(Estimate.metric_id.in_(_param("metric", f.metric)))
     if f.country:
         stmt = stmt.where(
             exists().where(
                 estimate_country.c.estimate_id == _E.id,
-                estimate_country.c.country_code.in_(f.country),
+                estimate_country.c.country_code.in_(_param("country", f.country)),
             )
         )
     if f.worldwide is not None:
@@ -205,17 +284,17 @@ def filtered(f: EstimateFilters) -> Select[Any]:
         stmt = stmt.where(
             exists().where(
                 estimate_sector.c.estimate_id == _E.id,
-                estimate_sector.c.sector_id.in_(f.sector),
+                estimate_sector.c.sector_id.in_(_param("sector", f.sector)),
             )
         )
     if f.claimant:
-        stmt = stmt.where(Estimate.claimant_id.in_(f.claimant))
+        stmt = stmt.where(Estimate.claimant_id.in_(_param("claimant", f.claimant)))
     if f.population is not None:
-        stmt = stmt.where(Estimate.population == f.population)
+        stmt = stmt.where(Estimate.population == _param("population", f.population))
     if f.per is PerFilter.none:
         stmt = stmt.where(Estimate.per.is_(None))
     elif f.per is not None:
-        stmt = stmt.where(Estimate.per == Per(f.per))
+        stmt = stmt.where(Estimate.per == _param("per", Per(f.per)))
     if f.document:
         # A set of ids (a UNION), not `origin = ? OR EXISTS (...)`: the OR stops either
         # index being used (measured 7 s at 1M estimates).
@@ -226,9 +305,13 @@ def filtered(f: EstimateFilters) -> Select[Any]:
         stmt = stmt.where(Estimate.id.in_(stated))
     stmt = stmt.where(*period_condition(f, Estimate.period_start, Estimate.period_end))
     if f.min_value is not None:
-        stmt = stmt.where(or_(Estimate.high.is_(None), Estimate.high >= f.min_value))
+        stmt = stmt.where(
+            or_(Estimate.high.is_(None), Estimate.high >= _param("min_value", f.min_value))
+        )
     if f.max_value is not None:
-        stmt = stmt.where(or_(Estimate.low.is_(None), Estimate.low <= f.max_value))
+        stmt = stmt.where(
+            or_(Estimate.low.is_(None), Estimate.low <= _param("max_value", f.max_value))
+        )
     if f.q_ids is not None:
         stmt = stmt.where(Estimate.id.in_(f.q_ids))
     elif f.q:
@@ -282,7 +365,7 @@ def text_ids(session: Session, q: str) -> list[str] | None:
     return None if len(rows) > FEW_MATCHES else sorted(set(rows))
 
 
-def period_condition(f: EstimateFilters, start: Any, end: Any) -> list[Any]:
+def period_condition(f: Plan, start: Any, end: Any) -> list[Any]:
     """The date condition on columns `start` and `end`, written once: overlap (default)
     or containment, and what becomes of figures with no known period (`f.undated`)."""
     if f.undated is Undated.only:
@@ -293,20 +376,20 @@ def period_condition(f: EstimateFilters, start: Any, end: Any) -> list[Any]:
     return conds
 
 
-def _date_range(f: EstimateFilters, start: Any, end: Any) -> list[Any]:
+def _date_range(f: Plan, start: Any, end: Any) -> list[Any]:
     conds: list[Any] = []
     if f.match is Match.within:
         if f.period_from:
-            conds.append(start >= f.period_from)
+            conds.append(start >= _param("period_from", f.period_from))
         if f.period_to:
-            conds.append(end <= f.period_to)
+            conds.append(end <= _param("period_to", f.period_to))
     else:
         if f.period_to:
-            conds.append(start <= f.period_to)
+            conds.append(start <= _param("period_to", f.period_to))
         if f.period_from:
-            conds.append(end >= f.period_from)
+            conds.append(end >= _param("period_from", f.period_from))
         if f.start_floor:
-            conds.append(start >= f.start_floor)
+            conds.append(start >= _param("start_floor", f.start_floor))
     return conds
 
 
@@ -314,7 +397,7 @@ _BY_START = (EstimateSort.period_start, EstimateSort.period_start_desc)
 _BY_VALUE = (EstimateSort.value, EstimateSort.value_desc)
 
 
-def ordered(f: EstimateFilters, sort: EstimateSort) -> tuple[Select[Any], SortKey]:
+def ordered(f: Plan, sort: EstimateSort) -> tuple[Select[Any], SortKey]:
     """The filtered statement for a list in `sort` order, and the key its pages follow.
 
     For one country in period order the scan is led by that country's own entries of
@@ -327,11 +410,11 @@ def ordered(f: EstimateFilters, sort: EstimateSort) -> tuple[Select[Any], SortKe
     if len(set(f.country)) != 1 or sort not in _BY_START:
         return filtered(f), key
     ec = estimate_country
-    stmt = select(ec.c.estimate_id).where(ec.c.country_code == f.country[0])
+    stmt = select(ec.c.estimate_id).where(ec.c.country_code == _param("one_country", f.country[0]))
     if f.metric:
-        stmt = stmt.where(ec.c.metric_id.in_(f.metric))
+        stmt = stmt.where(ec.c.metric_id.in_(_param("metric", f.metric)))
     if f.status:
-        stmt = stmt.where(ec.c.status.in_(f.status))
+        stmt = stmt.where(ec.c.status.in_(_param("status", [str(v) for v in f.status])))
     stmt = stmt.where(*period_condition(f, ec.c.period_start, ec.c.period_end))
     rest = replace(
         f,
@@ -527,14 +610,20 @@ def _summary_of_row(r: RowMapping, countries: list[Any], sectors: list[Any]) -> 
     }
 
 
-def undated_left_out(session: Session, f: EstimateFilters) -> int:
+def undated_left_out(session: Session, f: Plan) -> int:
     """How many estimates match every filter of `f` (prepared) but its dates and have no
     known period: those its date range leaves out; 0 without a date range, or when `f`
     includes them (`undated=include|only`)."""
     if not f.dated or f.undated is not Undated.exclude:
         return 0
-    stmt, key = ordered(replace(f, undated=Undated.only), EstimateSort.period_start)
-    return count_rows(session, stmt.with_only_columns(key.tiebreak))
+    only = replace(f, undated=Undated.only)
+    shape = shape_of(only)
+
+    def build() -> Select[Any]:
+        stmt, key = ordered(only, EstimateSort.period_start)
+        return stmt.with_only_columns(key.tiebreak)
+
+    return count_rows(session, kept(("undated", shape) if shape else None, build), values(only))
 
 
 def count_of(session: Session, stmt: Select[Any]) -> int:
@@ -542,13 +631,12 @@ def count_of(session: Session, stmt: Select[Any]) -> int:
     return count_rows(session, stmt.with_only_columns(Estimate.id))
 
 
-def list_estimates(
-    session: Session, f: EstimateFilters, sort: EstimateSort, params: PageParams
-) -> Rows:
+def list_estimates(session: Session, f: Plan, sort: EstimateSort, params: PageParams) -> Rows:
     """One page of the estimates matching `f` (prepared), in `sort` order, as JSON items:
     one statement reads the page's ids and their items from the read model; only items
     it holds no fresh copy of are built from the tables."""
-    stmt, key = ordered(f, sort)
+    shape = shape_of(f)
+    stmt, key = kept(("ordered", shape, sort) if shape else None, lambda: ordered(f, sort))
     ready = estimate_item.c
     found, after, total = fetch_page(
         session,
@@ -560,6 +648,7 @@ def list_estimates(
         ).outerjoin(estimate_item, and_(ready.estimate_id == key.tiebreak, ready.shape == SHAPE)),
         value_of=lambda r: (r[1] if len(r) == 4 else r[0], r[0]),
         columns_only=True,
+        reuse=(("page", shape, sort), values(f)) if shape else None,
     )
     ready_items = [Rendered(r[-2].encode(), r[-1]) if r[-2] is not None else None for r in found]
     missing = [r[0] for r, item in zip(found, ready_items, strict=True) if item is None]

@@ -8,7 +8,7 @@ import yaml
 
 from app.enums import EstimateStatus
 from app.filters import EstimateFilters, EstimateSort
-from app.pagination import keyset_queries
+from app.pagination import keyset_statements
 from app.queries import estimates as queries
 from tests.conftest import SEED_DIR, add_estimate
 
@@ -189,7 +189,11 @@ def test_filters_read_their_indexes_on_sqlite(session, filters, reads):
     if session.bind.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's planner scans tables as small as the seed's")
     stmt, key = queries.ordered(queries.prepare(session, filters), EstimateSort.period_start)
-    page = keyset_queries(stmt, key, 50, None)[0].with_only_columns(*queries.page_columns(key))
+    page = (
+        keyset_statements(stmt, key, None)[0]
+        .limit(51)
+        .with_only_columns(*queries.page_columns(key))
+    )
     sql = page.compile(dialect=session.bind.dialect, compile_kwargs={"literal_binds": True})
     plan = " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
     assert reads in plan and "SCAN" not in plan, plan
@@ -294,3 +298,34 @@ def test_a_repeated_request_compiles_no_sql(client, count_statements, url):
         assert client.get(url).status_code == 200
     assert counter.statements
     assert counter.compiled_anew == 0, counter.statements
+
+
+def test_statements_kept_for_reuse_run_with_each_requests_values(client):
+    """Lists of one shape (which filters are given) share their statements; each must still
+    answer with its own values, cursor and limit, the same as one built afresh."""
+    from app.queries import common
+
+    urls = [
+        "/v1/estimates?metric=workers_abroad&country=CN&period_from=2015&period_to=2024&limit=2",
+        "/v1/estimates?metric=workers_abroad&country=RU&period_from=2017&period_to=2019&limit=2",
+        "/v1/estimates?metric=work_permits_held&country=RU&period_from=2010&period_to=2024&limit=3",
+        "/v1/estimates?metric=workers_abroad&period_from=2016&period_to=2024&limit=2",
+        "/v1/estimates?metric=workers_abroad&period_from=2000&period_to=2017&limit=4",
+    ]
+
+    def walk(url: str) -> list[list[str]]:
+        pages = []
+        while url:
+            body = client.get(url).json()
+            pages.append([i["id"] for i in body["data"]] + [body["meta"]["undated"]])
+            url = body["meta"]["next"]
+        return pages
+
+    shared = [walk(u) for u in urls]
+    fresh = []
+    for u in urls:
+        common._KEPT.clear()
+        fresh.append(walk(u))
+    assert shared == fresh
+    assert len({str(p) for p in shared}) == len(urls)  # the answers differ
+    assert any(len(p) > 1 for p in shared)  # cursors were followed

@@ -8,6 +8,7 @@ import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Depends, Query, Request
+from pydantic import BaseModel
 from starlette.datastructures import URL
 
 from app import responder
@@ -41,7 +42,12 @@ def _query_params_of(request: Request) -> dict[str, bool]:
             dep = stack.pop()
             stack.extend(dep.dependencies)
             for p in dep.query_params:
-                known[p.alias] = _accepts_many(p.field_info.annotation)
+                model = p.field_info.annotation
+                if isinstance(model, type) and issubclass(model, BaseModel):  # a query model
+                    for name, info in model.model_fields.items():
+                        known[info.alias or name] = _accepts_many(info.annotation)
+                else:
+                    known[p.alias] = _accepts_many(p.field_info.annotation)
         _cache[id(route)] = known
     return known
 

@@ -4,6 +4,7 @@ from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.api.deps import PageDep
@@ -40,14 +41,17 @@ router = APIRouter(prefix="/v1/estimates", tags=["estimates"])
 Ids = list[str] | None
 
 
-async def estimate_filters(
+class EstimateQuery(BaseModel):
+    """The filters of /v1/estimates as the query string gives them, in one typed model
+    (FastAPI validates it in one pass); `estimate_filters` turns them into EstimateFilters."""
+
     metric: Annotated[
         Ids,
         Query(
             description="metric id (repeat for OR); /v1/metrics lists them",
             examples=["workers_abroad"],
         ),
-    ] = None,
+    ] = None
     country: Annotated[
         Ids,
         Query(
@@ -57,50 +61,50 @@ async def estimate_filters(
             "country. A name several countries share (Korea) is a 400 listing them",
             examples=["CN"],
         ),
-    ] = None,
+    ] = None
     worldwide: Annotated[
         bool | None,
         Query(description="true: only worldwide figures; false: only country-scoped ones"),
-    ] = None,
+    ] = None
     sector: Annotated[
         Ids,
         Query(
             description="sector id (repeat for OR); /v1/sectors lists them",
             examples=["construction"],
         ),
-    ] = None,
+    ] = None
     claimant: Annotated[
         Ids,
         Query(
             description="id of the source making the claim (repeat for OR)",
             examples=["un-panel-of-experts"],
         ),
-    ] = None,
+    ] = None
     document: Annotated[
         Ids,
         Query(description="id of a document that states or quotes the estimate (repeat for OR)"),
-    ] = None,
+    ] = None
     period_from: Annotated[
         str | None,
         Query(
             description=f"start of the date range ({PERIOD_FORMATS}); `2019` means 2019-01-01",
             examples=["2019"],
         ),
-    ] = None,
+    ] = None
     period_to: Annotated[
         str | None,
         Query(
             description=f"end of the date range ({PERIOD_FORMATS}); `2024` means 2024-12-31",
             examples=["2024"],
         ),
-    ] = None,
+    ] = None
     match: Annotated[
         Match,
         Query(
             description="`overlaps`: the estimate's period overlaps the range (default); "
             "`within`: it lies inside the range"
         ),
-    ] = Match.overlaps,
+    ] = Match.overlaps
     undated: Annotated[
         Undated,
         Query(
@@ -108,7 +112,7 @@ async def estimate_filters(
             "(`exclude`, default; `meta.undated` counts them), `include` keeps them in "
             "beside the range, `only` lists just them"
         ),
-    ] = Undated.exclude,
+    ] = Undated.exclude
     min_value: Annotated[
         float | None,
         Query(
@@ -116,7 +120,7 @@ async def estimate_filters(
             "lower bounds always can)",
             allow_inf_nan=False,
         ),
-    ] = None,
+    ] = None
     max_value: Annotated[
         float | None,
         Query(
@@ -124,14 +128,14 @@ async def estimate_filters(
             "upper bounds always can)",
             allow_inf_nan=False,
         ),
-    ] = None,
+    ] = None
     status: Annotated[
         list[EstimateStatus] | None,
         Query(
             description="estimate status (repeat for OR); default: active only, so retracted "
             "and superseded figures are hidden unless asked for"
         ),
-    ] = None,
+    ] = None
     q: Annotated[
         str | None,
         Query(
@@ -141,26 +145,30 @@ async def estimate_filters(
             "three characters or more are found through an index",
             examples=["Hunchun"],
         ),
-    ] = None,
-) -> EstimateFilters:
-    """Parse and check the filters of /v1/estimates."""
+    ] = None
+
+
+async def estimate_filters(query: Annotated[EstimateQuery, Query()]) -> EstimateFilters:
+    """Parse and check the filters of /v1/estimates (and of the views built on them)."""
     return EstimateFilters(
-        metric=metric or [],
-        country=[parse_country(c) for c in country or []],
-        worldwide=worldwide,
-        sector=sector or [],
-        claimant=claimant or [],
-        document=document or [],
-        period_from=parse_period_bound(period_from, "period_from", end=False)
-        if period_from
+        metric=query.metric or [],
+        country=[parse_country(c) for c in query.country or []],
+        worldwide=query.worldwide,
+        sector=query.sector or [],
+        claimant=query.claimant or [],
+        document=query.document or [],
+        period_from=parse_period_bound(query.period_from, "period_from", end=False)
+        if query.period_from
         else None,
-        period_to=parse_period_bound(period_to, "period_to", end=True) if period_to else None,
-        match=match,
-        undated=undated,
-        min_value=min_value,
-        max_value=max_value,
-        q=q,
-        status=status or [EstimateStatus.active],
+        period_to=parse_period_bound(query.period_to, "period_to", end=True)
+        if query.period_to
+        else None,
+        match=query.match,
+        undated=query.undated,
+        min_value=query.min_value,
+        max_value=query.max_value,
+        q=query.q,
+        status=query.status or [EstimateStatus.active],
     )
 
 

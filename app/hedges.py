@@ -13,6 +13,7 @@ read as anything from 50,000 to 150,000.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -156,7 +157,7 @@ def interval(
     return {"low": low, "high": high, "rule": "exact"}
 
 
-def interval_of(value: dict[str, Any]) -> dict[str, Any]:
+def interval_of(value: Mapping[str, Any]) -> dict[str, Any]:
     """The interval of a value shaped as the API shows it (kind, qualifier, low, high,
     to_value, text)."""
     kind, qualifier = value["kind"], value["qualifier"]

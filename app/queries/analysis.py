@@ -1,6 +1,6 @@
 """SQL for the derived views: chart-ready series and conflicting estimates."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -259,7 +259,7 @@ def _apart(x: dict[str, Any], y: dict[str, Any]) -> bool:
     return below or above
 
 
-def judge(a: dict[str, Any], b: dict[str, Any], kind: str) -> read.Conflict | None:
+def judge(a: Mapping[str, Any], b: Mapping[str, Any], kind: str) -> read.Conflict | None:
     """The conflict between estimates `a` and `b` (details), or None when they can agree.
 
     A contradiction: under their intervals both cannot be true. A tension: the intervals
@@ -301,7 +301,7 @@ def judge(a: dict[str, Any], b: dict[str, Any], kind: str) -> read.Conflict | No
     )
 
 
-def _said(e: dict[str, Any]) -> str:
+def _said(e: Mapping[str, Any]) -> str:
     """`UN ... Panel says "Around 100,000" worldwide in 2023`, for a reason sentence."""
     return f'{e["claimant"]["name"]} says "{e["value"]["text"]}" {_covering(e)} {_when(e)}'
 
@@ -309,7 +309,7 @@ def _said(e: dict[str, Any]) -> str:
 _MONTHS = "January February March April May June July August September October November December"
 
 
-def _when(e: dict[str, Any]) -> str:
+def _when(e: Mapping[str, Any]) -> str:
     """The period in words, as precisely as it is known: "in December 2023", "in 2023"."""
     period = e["period"]
     start, end, precision = period["start"], period["end"], period["precision"]
@@ -322,7 +322,7 @@ def _when(e: dict[str, Any]) -> str:
     return f"from {start.isoformat()} to {end.isoformat()}"
 
 
-def _covering(e: dict[str, Any]) -> str:
+def _covering(e: Mapping[str, Any]) -> str:
     scope = e["scope"]
     where = (
         "worldwide"
@@ -376,18 +376,18 @@ def consensus(session: Session, f: EstimateFilters, url: URL) -> Rows:
     first = (
         f.period_from.year
         if f.period_from
-        else min((e["period"]["start"].year for e in figures), default=None)
+        else min((s.year for e in figures if (s := e["period"]["start"])), default=None)
     )
     last = (
         f.period_to.year
         if f.period_to
-        else max((e["period"]["end"].year for e in figures), default=None)
+        else max((d.year for e in figures if (d := e["period"]["end"])), default=None)
     )
     years = range(first, last + 1) if first is not None and last is not None else range(0)
     return Rows([_year(year, figures, url) for year in years], None)
 
 
-def _year(year: int, figures: list[dict[str, Any]], url: URL) -> read.Consensus:
+def _year(year: int, figures: Sequence[Mapping[str, Any]], url: URL) -> read.Consensus:
     start, end = date(year, 1, 1), date(year, 12, 31)
     inside = [e for e in figures if e["period"]["start"] <= end and e["period"]["end"] >= start]
     claimants = {e["claimant"]["id"] for e in inside}
@@ -422,7 +422,7 @@ def _year(year: int, figures: list[dict[str, Any]], url: URL) -> read.Consensus:
     )
 
 
-def _summary(year: int, inside: list[dict[str, Any]], agreed: dict[str, Any] | None) -> str:
+def _summary(year: int, inside: Sequence[Mapping[str, Any]], agreed: dict[str, Any] | None) -> str:
     """The sentence a journalist writes, naming the sources and quoting the figures."""
     if not inside:
         return f"No figure of this metric and scope covers {year}."

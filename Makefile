@@ -71,23 +71,36 @@ clean: ## remove the virtualenv, the local SQLite database and the tests' npm to
 BENCH_SIZES ?= 10000 100000 1000000
 BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/bench_est_
 BENCH_SECONDS ?= 10
-.PHONY: bench bench-data
+# Where the generated databases live (e.g. BENCH_DATA=/work/bench-data to share them).
+BENCH_DATA ?= bench/out
+# The peer, Datasette 0.65 from PyPI, lives in a virtualenv of its own, never the project's.
+BENCH_PEER_VENV ?= bench/out/peer-venv
+# e.g. BENCH_LOAD_ARGS=--extra: also the deep cursor page, series, CSV export and full text
+BENCH_LOAD_ARGS ?=
+.PHONY: bench bench-data bench-peer
 
 bench-data: $(VENV)/.installed-dev ## generate the synthetic databases (SQLite + PostgreSQL) the benchmark uses; existing ones are migrated
 	for n in $(BENCH_SIZES); do \
-	  $(BIN)/python -m bench.generate --reuse --url sqlite:///bench/out/est_$$n.sqlite3 --n $$n || exit 1; \
+	  $(BIN)/python -m bench.generate --reuse --url sqlite:///$(BENCH_DATA)/est_$$n.sqlite3 --n $$n || exit 1; \
 	  $(BIN)/python -m bench.generate --reuse --url $(BENCH_PG)$$n --n $$n || exit 1; \
 	done
 
-bench: bench-data ## measure speed (wrk against uvicorn, HTTP and database limits, plans) into bench/RESULTS.md
+bench-peer: $(BENCH_PEER_VENV)/.installed ## the benchmark's peer: Datasette 0.65 from PyPI in its own virtualenv
+
+$(BENCH_PEER_VENV)/.installed: bench/peer.py | $(BIN)/activate
+	$(BIN)/python -m bench.peer --venv $(BENCH_PEER_VENV)
+	touch $@
+
+bench: bench-data bench-peer ## measure speed (the project, Datasette and the HTTP limit in one run; database limits; plans) into bench/RESULTS.md
 	command -v wrk >/dev/null || $(APT_INSTALL) wrk
-	$(BIN)/python -m bench.load --sqlite bench/out/est_1000000.sqlite3 \
-	  --postgres $(BENCH_PG)1000000 --duration $(BENCH_SECONDS) --out bench/out/load_1000000.json
+	$(BIN)/python -m bench.load --sqlite $(BENCH_DATA)/est_1000000.sqlite3 \
+	  --postgres $(BENCH_PG)1000000 --duration $(BENCH_SECONDS) --peer-venv $(BENCH_PEER_VENV) \
+	  --out bench/out/load_1000000.json $(BENCH_LOAD_ARGS)
 	for n in $(BENCH_SIZES); do \
-	  $(BIN)/python -m bench.dbtime --explain --url sqlite:///bench/out/est_$$n.sqlite3 --json bench/out/dbtime_sqlite_$$n.json > bench/out/dbtime_sqlite_$$n.txt || exit 1; \
+	  $(BIN)/python -m bench.dbtime --explain --url sqlite:///$(BENCH_DATA)/est_$$n.sqlite3 --json bench/out/dbtime_sqlite_$$n.json > bench/out/dbtime_sqlite_$$n.txt || exit 1; \
 	  $(BIN)/python -m bench.dbtime --explain --url $(BENCH_PG)$$n --json bench/out/dbtime_pg_$$n.json > bench/out/dbtime_pg_$$n.txt || exit 1; \
 	done
-	cp bench/out/est_1000000.sqlite3 bench/out/est_1000000_idx.sqlite3
+	cp $(BENCH_DATA)/est_1000000.sqlite3 bench/out/est_1000000_idx.sqlite3
 	$(BIN)/python -m bench.index_experiment --url sqlite:///bench/out/est_1000000_idx.sqlite3 > bench/out/index_sqlite.txt
 	$(BIN)/python -m bench.index_experiment --url $(BENCH_PG)1000000 > bench/out/index_pg.txt
 	$(BIN)/python -m bench.index_experiment --composite --url $(BENCH_PG)1000000 > bench/out/index_pg_composite.txt

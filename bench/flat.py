@@ -108,6 +108,15 @@ def build(source: Path, flat: Path) -> dict[str, float | int]:
     return {"rows": rows, "seconds": time.perf_counter() - t0}
 
 
+def estimates(source: Path) -> int:
+    """How many estimates `source` holds (the seed's and the generated ones)."""
+    con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM estimate").fetchone()[0])
+    finally:
+        con.close()
+
+
 def ensure(source: Path, flat: Path | None = None) -> tuple[Path, dict[str, float | int] | None]:
     """The flat copy of `source`, built if missing or older than the source."""
     flat = flat or default_path(source)

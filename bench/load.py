@@ -1,12 +1,24 @@
-"""The load driver: each scenario against a live uvicorn, with the HTTP and database limits.
+"""The load driver: the project, its peer and the HTTP limit, side by side in one run.
 
-    python -m bench.load --sqlite bench/out/est_1000000.sqlite3 \
+    python -m bench.load --sqlite /work/bench-data/est_1000000.sqlite3 \
         --postgres postgresql://postgres@127.0.0.1:5432/bench_est_1000000 --duration 10
 
-One uvicorn worker on 127.0.0.1 (`python -m app.cli serve`), wrk with 16 connections for
-`--duration` seconds per scenario; requests/s, p50/p99 latency, the server's peak RSS
-(VmHWM, and VmRSS polled). The HTTP limit is bench/bare_app.py returning the card query's
-body under the same settings; the database limit is bench/dbtime. Writes a JSON file.
+Issue 15's scenarios (bench.scenarios.issue15: the card query, a rare country, one estimate
+by id, and the varied mixes of bench/mixes.py, 400 list URLs and 400 ids drawn from the
+data with a fixed seed and cycled by bench/cycle.lua), each measured with wrk, 16
+connections for `--duration` seconds, against one server process on 127.0.0.1:
+
+* the HTTP limit: bench/bare_app.py returning the card query's body, same server settings;
+* the peer: Datasette 0.65 (bench/peer.py, its own virtualenv, created if missing) serving
+  the flat copy of the SQLite database (bench/flat.py, built if missing or stale);
+* the project on SQLite (`python -m app.cli serve`, one uvicorn worker), the answer cache
+  off (every request builds its answer) and on (the answers kept, the data unchanged);
+* the project on PostgreSQL, cache off: the card query and the varied lists.
+
+`--extra` adds the earlier scenarios (deep cursor page, series, CSV export, full text) to
+the project's runs on both backends, cache off and on. Requests/s (and those answered 2xx),
+p50/p99 latency, the server's peak RSS (VmHWM, and VmRSS polled); each scenario's database
+time is bench/dbtime's, in-process. Writes a JSON file for bench.report.
 """
 
 from __future__ import annotations
@@ -31,12 +43,15 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from app.db import normalise_url
-from bench import dbtime
+from bench import dbtime, flat, mixes, peer
 from bench import scenarios as sc
 
 OUT = Path(__file__).parent / "out"
 CONNECTIONS = 16
 WRK = ["wrk", "-t1", f"-c{CONNECTIONS}"]  # one client thread: the server gets the other core
+CYCLE = Path(__file__).parent / "cycle.lua"
+PROBES = 20  # paths of a mix asked once before it is measured (every one when cached)
+EXTRA = ("deep cursor page", "series", "CSV export", "full text")  # --extra: sc.scenarios'
 
 
 def free_port() -> int:
@@ -48,7 +63,9 @@ def free_port() -> int:
 class Server:
     """A server subprocess; polls its RSS while it runs."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], port: int) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str], port: int, ready: str = "/healthz"
+    ) -> None:
         self.base = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
             argv, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -58,12 +75,13 @@ class Server:
         deadline = time.monotonic() + 60
         while True:
             try:
-                httpx.get(self.base + "/healthz", timeout=2)
-                break
+                if httpx.get(self.base + ready, timeout=2).status_code == 200:
+                    break
             except httpx.TransportError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start: {argv}") from None
-                time.sleep(0.1)
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {argv}")
+            time.sleep(0.1)
         threading.Thread(target=self._poll, daemon=True).start()
 
     def status(self, field: str) -> int:
@@ -108,14 +126,21 @@ def bare_server(body_file: Path) -> Server:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, duration: int) -> dict[str, Any]:
-    """wrk's requests/s, p50 and p99 latency (ms) and non-2xx count for `url`."""
-    out = subprocess.run(
-        [*WRK, f"-d{duration}s", "--latency", "--timeout", "10s", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def peer_server(venv: Path, flat_db: Path) -> Server:
+    port = free_port()
+    return Server(peer.argv(venv, flat_db, port), {}, port, ready="/-/versions.json")
+
+
+def wrk(url: str, duration: int, paths_file: Path | None = None) -> dict[str, Any]:
+    """wrk's requests/s, p50 and p99 latency (ms), non-2xx answers and timeouts for `url`,
+    or for the paths in `paths_file` cycled on `url`'s server (bench/cycle.lua); `ok_rps`
+    counts the 2xx answers only."""
+    argv = [*WRK, f"-d{duration}s", "--latency", "--timeout", "10s"]
+    env = os.environ.copy()
+    if paths_file is not None:
+        argv += ["-s", str(CYCLE)]
+        env["WRK_PATHS"] = str(paths_file)
+    out = subprocess.run([*argv, url], capture_output=True, text=True, check=True, env=env).stdout
 
     def latency(pct: str) -> float:
         m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -124,13 +149,18 @@ def wrk(url: str, duration: int) -> dict[str, Any]:
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     reqs = re.search(r"(\d+) requests in", out)
-    return {
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
+    res = {
         "rps": float(rps[1]) if rps else 0.0,
         "p50_ms": latency("50"),
         "p99_ms": latency("99"),
         "requests": int(reqs[1]) if reqs else 0,
         "non_2xx": int(non2xx[1]) if non2xx else 0,
+        "timeouts": int(timeouts[1]) if timeouts else 0,
     }
+    ok = res["requests"] - res["non_2xx"]
+    res["ok_rps"] = res["rps"] * ok / res["requests"] if res["requests"] else 0.0
+    return res
 
 
 def export(server: Server, path: str, max_seconds: float) -> dict[str, Any]:
@@ -166,43 +196,109 @@ def export(server: Server, path: str, max_seconds: float) -> dict[str, Any]:
     }
 
 
-def bench_backend(
-    name: str, url: str, duration: int, budget: float, export_s: float
+def probe(base: str, paths: list[str], every: bool) -> dict[str, Any]:
+    """Ask each path once (the first PROBES of a mix, or `every` one: to fill the answer
+    cache) before a run: the statuses seen, and the bodies' mean size."""
+    statuses: dict[int, int] = {}
+    sizes = []
+    first = b""
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for path in paths if every else paths[:PROBES]:
+            r = client.get(path)
+            statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+            sizes.append(len(r.content))
+            first = first or r.content
+    return {
+        "statuses": statuses,
+        "body_bytes": round(sum(sizes) / len(sizes)),
+        "first_body": first,
+        "ok": set(statuses) == {200},
+    }
+
+
+def measure(
+    server: Server, label: str, name: str, paths: list[str], duration: int, every: bool = False
 ) -> dict[str, Any]:
-    """Every scenario twice: `http`, with the response cache off (each request builds its
-    answer: SQL, rows, JSON), and `http_cached`, with it on (the same URL again and again,
-    the data unchanged: the stored answer, after a check of the data version)."""
-    print(f"== {name}: {url}", flush=True)
-    db = dbtime.run(url, do_explain=False, budget_s=budget, filters=False)
-    f = db["facts"]
+    """One scenario against `server`: a probe, then wrk on the one path or the mix."""
+    p = probe(server.base, paths, every)
+    if not p["ok"]:
+        print(f"  {label} {name}: not available {p['statuses']}", flush=True)
+        return {"available": False, "status": p["statuses"]}
+    paths_file = None
+    if len(paths) > 1:
+        slug = re.sub(r"[^a-z0-9]+", "_", f"{label} {name}".lower()).strip("_")
+        paths_file = OUT / f"paths_{slug}.txt"
+        paths_file.write_text("\n".join(paths) + "\n")
+    r = wrk(server.base + paths[0] if paths_file is None else server.base, duration, paths_file)
+    r |= {"available": True, "body_bytes": p["body_bytes"], "paths": len(paths)}
+    r["path"] = paths[0]
+    r["rss_peak_mb"] = server.hwm_mb()
+    print(f"  {label} {name}: {r}", flush=True)
+    r["_body"] = p["first_body"]
+    return r
+
+
+def _keep(r: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in r.items() if not k.startswith("_")}
+
+
+def bench_project(
+    name: str,
+    url: str,
+    sides: list[sc.Side],
+    duration: int,
+    extras: list[sc.Scenario],
+    export_s: float,
+    db: dict[str, Any],
+    cache_runs: tuple[tuple[str, int], ...],
+) -> dict[str, Any]:
+    """The project on `url`: each of `sides` (and `extras`) with the answer cache off
+    (`http`: each request builds its answer: SQL, rows, JSON) and, if asked, on
+    (`http_cached`: each path asked once first, then its stored answer after a check of
+    the data version)."""
+    print(f"== project on {name}: {url}", flush=True)
     results: dict[str, Any] = {"db": db}
-    for runs, cache_mb in (("http", 0), ("http_cached", 64)):
+    for runs, cache_mb in cache_runs:
         server = api_server(url, cache_mb)
         results[runs] = {}
         results.setdefault("idle_rss_mb", server.hwm_mb())
+        label = f"{name} cache {'on' if cache_mb else 'off'}"
         try:
-            for s in sc.scenarios(f["rare"], f["an_id"], f["deep"]):
+            for side in sides:
+                r = measure(server, label, side.name, side.project, duration, every=cache_mb > 0)
+                if side.name == sc.CARD_NAME and r.get("available"):
+                    (OUT / f"card_body_{name}.json").write_bytes(r["_body"])
+                results[runs][side.name] = _keep(r)
+            for s in extras:
                 if s.kind == "csv":
                     if not cache_mb:  # exports stream; they are never cached
                         results[runs][s.name] = export(server, s.path, export_s)
-                        print(f"  {s.name}: {results[runs][s.name]}", flush=True)
+                        print(f"  {label} {s.name}: {results[runs][s.name]}", flush=True)
                     continue
-                probe = httpx.get(server.base + s.path, timeout=60)
-                if probe.status_code != 200:
-                    results[runs][s.name] = {"available": False, "status": probe.status_code}
-                    print(f"  {s.name}: not available ({probe.status_code})", flush=True)
-                    continue
-                if s.name.startswith("card"):
-                    (OUT / f"card_body_{name}.json").write_bytes(probe.content)
-                r = wrk(server.base + s.path, duration)
-                r |= {"available": True, "body_bytes": len(probe.content), "path": s.path}
-                r["rss_peak_mb"] = server.hwm_mb()
-                results[runs][s.name] = r
-                print(f"  {runs} {s.name}: {r}", flush=True)
+                results[runs][s.name] = _keep(measure(server, label, s.name, [s.path], duration))
         finally:
             server.stop()
             settle(url)
     return results
+
+
+def bench_peer(venv: Path, flat_db: Path, sides: list[sc.Side], duration: int) -> dict[str, Any]:
+    """Datasette on the flat copy: each side as the peer asks it."""
+    print(f"== peer: {peer.version(venv)} on {flat_db}", flush=True)
+    res: dict[str, Any] = {
+        "version": peer.version(venv),
+        "argv": ["datasette", *peer.argv(venv, flat_db, "PORT")[1:]],
+        "settings": peer.SETTINGS,
+        "http": {},
+    }
+    server = peer_server(venv, flat_db)
+    res["idle_rss_mb"] = server.hwm_mb()
+    try:
+        for side in sides:
+            res["http"][side.name] = _keep(measure(server, "peer", side.name, side.peer, duration))
+    finally:
+        server.stop()
+    return res
 
 
 def machine(postgres_url: str | None) -> dict[str, Any]:
@@ -251,35 +347,64 @@ def settle(url: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--sqlite", help="SQLite database file")
-    p.add_argument("--postgres", help="PostgreSQL URL")
+    p.add_argument("--sqlite", required=True, help="SQLite database file (a generated one)")
+    p.add_argument("--postgres", help="PostgreSQL URL (the same rows)")
     p.add_argument("--duration", type=int, default=10, help="seconds per scenario (10)")
     p.add_argument("--budget", type=float, default=1.0, help="seconds per SQL timing (1)")
+    p.add_argument("--peer-venv", type=Path, default=peer.VENV, help="Datasette's virtualenv")
+    p.add_argument("--flat", type=Path, help="the flat copy (default: beside --sqlite)")
+    p.add_argument("--mix-size", type=int, default=mixes.SIZE, help="paths per mix (400)")
+    p.add_argument("--seed", type=int, default=mixes.SEED, help="the mixes' seed (15)")
+    p.add_argument("--extra", action="store_true", help="also the earlier scenarios")
     p.add_argument("--export-seconds", type=float, default=120, help="cap on the export (120)")
     p.add_argument("--out", default=str(OUT / "load.json"))
     args = p.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does)")
     OUT.mkdir(exist_ok=True)
+    t0 = time.monotonic()
+    venv = args.peer_venv
+    peer.ensure(venv)
+    sqlite_path = Path(args.sqlite)
+    flat_db, built = flat.ensure(sqlite_path, args.flat)
+    sqlite_url = f"sqlite:///{sqlite_path}"
     res: dict[str, Any] = {
         "connections": CONNECTIONS,
         "duration_s": args.duration,
         "export_seconds": args.export_seconds,
         "machine": machine(args.postgres),
         "argv": ["python", "-m", "bench.load", *(argv if argv is not None else sys.argv[1:])],
+        "flat": {"path": str(flat_db), "built": built},
     }
-    if args.sqlite:
-        res["sqlite"] = bench_backend(
-            "sqlite", f"sqlite:///{args.sqlite}", args.duration, args.budget, args.export_seconds
-        )
+
+    def save() -> None:
+        res["seconds"] = time.monotonic() - t0
         Path(args.out).write_text(json.dumps(res, indent=1, default=str))
-    if args.postgres:
-        res["postgresql"] = bench_backend(
-            "postgresql", args.postgres, args.duration, args.budget, args.export_seconds
-        )
-        Path(args.out).write_text(json.dumps(res, indent=1, default=str))
-    body = next(OUT.glob("card_body_*.json"), None)
-    if body is not None:
+
+    res["estimates"] = flat.estimates(sqlite_path)
+    m = mixes.draw(sqlite_url, args.mix_size, args.seed)
+    res["mixes"] = m.summary()
+    db = dbtime.run(sqlite_url, do_explain=False, budget_s=args.budget, filters=False)
+    f = db["facts"]
+    sides = sc.issue15(f["rare"], f["an_id"], m)
+    res["scenarios"] = [
+        {"name": s.name, "about": s.about, "project": s.project[0], "peer": s.peer[0]}
+        for s in sides
+    ]
+    extras = (
+        [s for s in sc.scenarios(f["rare"], f["an_id"], f["deep"]) if s.name.startswith(EXTRA)]
+        if args.extra
+        else []
+    )
+    both = (("http", 0), ("http_cached", 64))
+    res["sqlite"] = bench_project(
+        "sqlite", sqlite_url, sides, args.duration, extras, args.export_seconds, db, both
+    )
+    save()
+    res["peer"] = bench_peer(venv, flat_db, sides, args.duration)
+    save()
+    body = OUT / "card_body_sqlite.json"
+    if body.exists():
         bare = bare_server(body)
         try:
             res["http_limit"] = wrk(bare.base + sc.CARD, args.duration) | {
@@ -289,8 +414,23 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             bare.stop()
         print(f"== HTTP limit (bare Starlette, same body): {res['http_limit']}", flush=True)
-    Path(args.out).write_text(json.dumps(res, indent=1, default=str))
-    print(f"wrote {args.out}")
+        save()
+    if args.postgres:
+        pg_db = dbtime.run(args.postgres, do_explain=False, budget_s=args.budget, filters=False)
+        pg_sides = [s for s in sides if s.name in (sc.CARD_NAME, sc.VARIED_LISTS)]
+        runs = both if args.extra else (("http", 0),)
+        res["postgresql"] = bench_project(
+            "postgresql",
+            args.postgres,
+            pg_sides,
+            args.duration,
+            extras,
+            args.export_seconds,
+            pg_db,
+            runs,
+        )
+    save()
+    print(f"wrote {args.out} ({res['seconds']:.0f} s)")
     return 0
 
 

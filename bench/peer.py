@@ -62,7 +62,7 @@ def version(venv: Path = VENV) -> str:
     return out.replace("datasette, version ", "Datasette ")
 
 
-def argv(venv: Path, flat: Path, port: int) -> list[str]:
+def argv(venv: Path, flat: Path, port: int | str) -> list[str]:
     """The command line that serves `flat` (read-only, immutable) on 127.0.0.1:`port`."""
     out = [str(datasette(venv)), "serve", "-i", str(flat), "--host", "127.0.0.1"]
     out += ["--port", str(port)]

@@ -1,4 +1,5 @@
-"""The benchmark's scenarios: the HTTP request, and the same SELECT the app builds for it."""
+"""The benchmark's scenarios: the HTTP request, and the same SELECT the app builds for it;
+and issue 15's side-by-side scenarios, each as the project and as its peer ask it."""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ from app.filters import EstimateFilters, EstimateSort, Match, parse_period_bound
 from app.pagination import DEFAULT_LIMIT, keyset_statements
 from app.queries import analysis as an
 from app.queries import estimates as eq
+from bench import mixes as mx
 
 CARD = "/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
+CARD_NAME = "card query (CN, 2019-2024)"
+BY_ID_NAME = "one estimate by id"
+VARIED_LISTS = "varied lists"
+VARIED_IDS = "varied ids"
 DEEP_PAGE_OFFSET = 10_000  # the cursor is taken after this many rows of the card's metric
 
 
@@ -62,7 +68,7 @@ def scenarios(rare_country: str, an_id: str, deep_cursor: tuple[Any, Any]) -> li
     """The scenarios of the issue, in report order."""
     return [
         Scenario(
-            "card query (CN, 2019-2024)",
+            CARD_NAME,
             CARD,
             filters=EstimateFilters(
                 metric=["workers_abroad"], country=["CN"], **period("2019", "2024")
@@ -77,7 +83,7 @@ def scenarios(rare_country: str, an_id: str, deep_cursor: tuple[Any, Any]) -> li
             ),
         ),
         Scenario(
-            "one estimate by id",
+            BY_ID_NAME,
             f"/v1/estimates/{an_id}",
             is_list=False,
             estimate_id=an_id,
@@ -143,4 +149,61 @@ def filter_matrix(rare_country: str) -> list[tuple[str, EstimateFilters, Estimat
         ("card query, sort=-value", f(**card), s.value_desc),
         ("card query, sort=id", f(**card), s.id),
         ("metric, sort=-id", f(metric=["workers_abroad"]), s.id_desc),
+    ]
+
+
+@dataclass
+class Side:
+    """One of issue 15's scenarios as the project asks it and as the peer (Datasette over
+    the flat copy) asks the same thing: one path each, or a mix that wrk cycles."""
+
+    name: str
+    project: list[str]
+    peer: list[str]
+    about: str
+
+    @property
+    def is_mix(self) -> bool:
+        return len(self.project) > 1
+
+
+def issue15(rare_country: str, an_id: str, m: mx.Mixes) -> list[Side]:
+    """Issue 15's five scenarios, in report order."""
+    paths = m.paths()
+    return [
+        Side(
+            CARD_NAME,
+            [CARD],
+            [mx.peer_list("workers_abroad", "CN", 2019, 2024)],
+            "workers_abroad in CN, periods overlapping 2019-2024, first page",
+        ),
+        Side(
+            f"rare country ({rare_country})",
+            [
+                f"/v1/estimates?metric=workers_abroad&country={rare_country}"
+                "&period_from=2019&period_to=2024"
+            ],
+            [mx.peer_list("workers_abroad", rare_country, 2019, 2024)],
+            "the same for the rarest country with at least 5 estimates",
+        ),
+        Side(
+            BY_ID_NAME,
+            [mx.project_id(an_id)],
+            [mx.peer_id(an_id)],
+            f"the estimate {an_id}",
+        ),
+        Side(
+            VARIED_LISTS,
+            paths["project_lists"],
+            paths["peer_lists"],
+            f"{len(m.lists)} distinct list URLs cycled: a random metric, a country with over "
+            f"{mx.MIN_ESTIMATES:,} estimates, a window of {mx.YEARS[0]}-{mx.YEARS[1]} years "
+            f"(seed {m.seed})",
+        ),
+        Side(
+            VARIED_IDS,
+            paths["project_ids"],
+            paths["peer_ids"],
+            f"{len(m.ids)} random existing ids cycled (seed {m.seed})",
+        ),
     ]

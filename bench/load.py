@@ -13,6 +13,7 @@ connections for `--duration` seconds, against one server process on 127.0.0.1:
   the flat copy of the SQLite database (bench/flat.py, built if missing or stale);
 * the project on SQLite (`python -m app.cli serve`, one uvicorn worker), the answer cache
   off (every request builds its answer) and on (the answers kept, the data unchanged);
+  every path of a scenario is asked once before it is measured (bench.load.probe);
 * the project on PostgreSQL, cache off: the card query and the varied lists.
 
 `--extra` adds the earlier scenarios (deep cursor page, series, CSV export, full text) to
@@ -50,7 +51,6 @@ OUT = Path(__file__).parent / "out"
 CONNECTIONS = 16
 WRK = ["wrk", "-t1", f"-c{CONNECTIONS}"]  # one client thread: the server gets the other core
 CYCLE = Path(__file__).parent / "cycle.lua"
-PROBES = 20  # paths of a mix asked once before it is measured (every one when cached)
 EXTRA = ("deep cursor page", "series", "CSV export", "full text")  # --extra: sc.scenarios'
 
 
@@ -196,14 +196,16 @@ def export(server: Server, path: str, max_seconds: float) -> dict[str, Any]:
     }
 
 
-def probe(base: str, paths: list[str], every: bool) -> dict[str, Any]:
-    """Ask each path once (the first PROBES of a mix, or `every` one: to fill the answer
-    cache) before a run: the statuses seen, and the bodies' mean size."""
+def probe(base: str, paths: list[str]) -> dict[str, Any]:
+    """Ask each path once before a run: the statuses seen and the bodies' mean size. This
+    also warms what a first request warms (the OS's page cache of the database files,
+    PostgreSQL's buffers; with the cache on, the answers), so that a run measures a
+    server's steady state, not a cold disk."""
     statuses: dict[int, int] = {}
     sizes = []
     first = b""
     with httpx.Client(base_url=base, timeout=60) as client:
-        for path in paths if every else paths[:PROBES]:
+        for path in paths:
             r = client.get(path)
             statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
             sizes.append(len(r.content))
@@ -217,10 +219,10 @@ def probe(base: str, paths: list[str], every: bool) -> dict[str, Any]:
 
 
 def measure(
-    server: Server, label: str, name: str, paths: list[str], duration: int, every: bool = False
+    server: Server, label: str, name: str, paths: list[str], duration: int
 ) -> dict[str, Any]:
     """One scenario against `server`: a probe, then wrk on the one path or the mix."""
-    p = probe(server.base, paths, every)
+    p = probe(server.base, paths)
     if not p["ok"]:
         print(f"  {label} {name}: not available {p['statuses']}", flush=True)
         return {"available": False, "status": p["statuses"]}
@@ -265,7 +267,7 @@ def bench_project(
         label = f"{name} cache {'on' if cache_mb else 'off'}"
         try:
             for side in sides:
-                r = measure(server, label, side.name, side.project, duration, every=cache_mb > 0)
+                r = measure(server, label, side.name, side.project, duration)
                 if side.name == sc.CARD_NAME and r.get("available"):
                     (OUT / f"card_body_{name}.json").write_bytes(r["_body"])
                 results[runs][side.name] = _keep(r)

@@ -328,9 +328,10 @@ def _mixes(res: dict[str, Any]) -> list[str]:
         f"estimates), a random country (of {m['countries']} with over 1,000 estimates) "
         f"and a period window of 1-5 years starting in {m['years'][0]}-{m['years'][1]} "
         f"(e.g. `{first}`, for Datasette `{peer_first}`), and {m['ids']} random existing "
-        "ids; wrk cycles them (bench/cycle.lua). With the cache on, each URL is asked "
-        "once before the run, so the run measures the hot path; with it off, every "
-        "request builds its answer.",
+        "ids; wrk cycles them (bench/cycle.lua). Every server is asked each URL of a "
+        "scenario once before its run (the page cache and PostgreSQL's buffers warm, and "
+        "with the cache on, the answers stored): the runs measure steady states; with the "
+        "cache off every request builds its answer.",
     ]
 
 

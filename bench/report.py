@@ -350,10 +350,10 @@ def header(res: dict[str, Any]) -> list[str]:
         "Client and server share the machine.",
         "",
         f"**Commands:** `make bench` runs `make bench-data` (the synthetic databases) and "
-        f"`make bench-peer` (Datasette's virtualenv), then `{argv}`{took}: in one run the "
-        "HTTP limit, Datasette on each scenario, the project on SQLite with the answer "
-        "cache off and on, and the project on PostgreSQL with the cache off (card query "
-        "and varied lists); one server process at a time, "
+        f"`make bench-peer` (Datasette's virtualenv), then `{argv}`{took}: in one run, in "
+        "this order, the project on SQLite with the answer cache off, Datasette, the HTTP "
+        "limit, the project on SQLite with the cache on, and the project on PostgreSQL "
+        "with the cache off (card query and varied lists); one server process at a time, "
         f"{m.get('wrk', 'wrk')} for {res.get('duration_s', '?')} s a scenario. Then it runs "
         "`python -m bench.dbtime --explain` at each size on both databases, "
         "`python -m bench.index_experiment` and `python -m bench.report --write "

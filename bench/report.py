@@ -270,6 +270,11 @@ def _flat(times: dict[int, dict[str, Any]], label: str) -> tuple[str, bool | Non
         series = " -> ".join(
             f"{times[n][name]['total_ms']:.2f}" for n in SIZES if name in times.get(n, {})
         )
+        if name in small and small[name].get("rows") != r.get("rows"):
+            # e.g. the rare country (the rarest at each size) finds no row at 10k: not a page
+            rows = f"{small[name].get('rows')} vs {r.get('rows')} rows"
+            cells.append(f"{name} {series} (not compared: {rows})")
+            continue
         grown = name in small and r["total_ms"] > FLAT * small[name]["total_ms"]
         ok = ok and not grown
         cells.append(f"{name} {series}" + (" (grows)" if grown else ""))

@@ -25,10 +25,13 @@ def _wrk(rps: float, p99: float, **more: object) -> dict[str, object]:
     } | more
 
 
-def _dbtime(card_ms: float) -> dict[str, object]:
+def _dbtime(card_ms: float, rare_rows: int = 51) -> dict[str, object]:
     row = {"total_ms": card_ms, "rows": 51}
     by_id = {"total_ms": 5.0, "rows": 1}
-    return {"scenarios": {report.CARD: row, report.BY_ID: by_id}, "filters": {}}
+    # the rarest country at each size: a page at 1M, none at 10k (0.1 ms): not compared
+    rare = {"total_ms": 0.1 if rare_rows == 0 else 9.0, "rows": rare_rows}
+    scenarios = {report.CARD: row, report.BY_ID: by_id, "rare country (UG)": rare}
+    return {"scenarios": scenarios, "filters": {}}
 
 
 def _load() -> dict[str, object]:
@@ -97,7 +100,7 @@ def _load() -> dict[str, object]:
 def out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(report, "OUT", tmp_path)
     (tmp_path / "load_1000000.json").write_text(json.dumps(_load()))
-    (tmp_path / "dbtime_sqlite_10000.json").write_text(json.dumps(_dbtime(0.7)))
+    (tmp_path / "dbtime_sqlite_10000.json").write_text(json.dumps(_dbtime(0.7, 0)))
     (tmp_path / "dbtime_sqlite_1000000.json").write_text(json.dumps(_dbtime(0.9)))
     (tmp_path / "dbtime_pg_10000.json").write_text(json.dumps(_dbtime(1.0)))
     (tmp_path / "dbtime_pg_1000000.json").write_text(json.dumps(_dbtime(1.9)))
@@ -148,6 +151,7 @@ def test_each_target_is_said_met_or_not_from_the_ratios_of_the_run(out: Path) ->
     assert _target(text, PG, report.VARIED_LISTS) == ["80 vs 50 req/s = **1.60x**", "**no**"]
     sqlite_flat = _target(text, FLAT, "SQLite")
     assert "0.70 -> 0.90" in sqlite_flat[0] and sqlite_flat[1] == "**yes**"
+    assert "rare country 0.10 -> 9.00 (not compared: 0 vs 51 rows)" in sqlite_flat[0]
     pg_flat = _target(text, FLAT, "PostgreSQL")
     assert "1.00 -> 1.90 (grows)" in pg_flat[0] and pg_flat[1] == "**no**"
 

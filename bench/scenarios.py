@@ -3,14 +3,14 @@ and issue 15's side-by-side scenarios, each as the project and as its peer ask i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Engine, Select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import EstimateStatus
-from app.filters import EstimateFilters, EstimateSort, Match, parse_period_bound
+from app.filters import EstimateFilters, EstimateSort, Match, Undated, parse_period_bound
 from app.pagination import DEFAULT_LIMIT, keyset_statements
 from app.queries import analysis as an
 from app.queries import estimates as eq
@@ -39,10 +39,11 @@ class Scenario:
 
     def statement(self, engine: Engine) -> Select[Any]:
         """The main SELECT the app runs for this request (app.queries builds it): for a
-        list, the first of its keyset queries, which finds the page's ids (then read by
-        eq.ITEMS_BY_ID and eq.LINKS_BY_ID), with the filters prepared against this database."""
+        list, the first of its keyset queries, which reads the page's rows and their items
+        (the read model's), with the filters planned against this database; for one
+        estimate, its detail as the read model keeps it."""
         if self.estimate_id is not None:
-            return eq.ITEMS_BY_ID.params(ids=[self.estimate_id])
+            return eq.DETAIL.params(id=self.estimate_id)
         assert self.filters is not None
         with Session(engine) as session:
             prepared = eq.prepare(session, self.filters)
@@ -54,7 +55,18 @@ class Scenario:
             return an.series_shape(page[0])
         stmt, key = eq.ordered(prepared, self.sort)
         page = keyset_statements(stmt, key, self.cursor_after)[0].limit(DEFAULT_LIMIT + 1)
-        return page.with_only_columns(*eq.page_columns(key))
+        return eq.with_items(page, key)
+
+    def undated_statement(self, engine: Engine) -> Select[Any] | None:
+        """What a list with a date range also runs: the count of the undated figures it
+        leaves out (meta.undated); None for other requests."""
+        f = self.filters
+        if f is None or self.series or not f.dated or f.undated is not Undated.exclude:
+            return None
+        with Session(engine) as session:
+            prepared = eq.prepare(session, f)
+        stmt = eq.undated_statement(replace(prepared, undated=Undated.only))
+        return select(func.count()).select_from(stmt.subquery())
 
 
 def period(frm: str | None, to: str | None) -> dict[str, Any]:

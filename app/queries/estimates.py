@@ -502,7 +502,7 @@ def details(session: Session, ids: list[str]) -> dict[str, EstimateDetailItem]:
     return {i["id"]: EstimateDetailItem(**i, citations=quotes[i["id"]]) for i in items}
 
 
-_DETAIL = select(estimate_item.c.detail, estimate_item.c.detail_etag).where(
+DETAIL = select(estimate_item.c.detail, estimate_item.c.detail_etag).where(
     estimate_item.c.estimate_id == bindparam("id"),
     estimate_item.c.shape == SHAPE,
     estimate_item.c.item.is_not(None),
@@ -513,7 +513,7 @@ def get_estimate(session: Session, estimate_id: str) -> Rendered:
     """One estimate with every citation and its quote (EstimateDetail), as JSON and its
     ETag: from the read model, or built from the tables when it holds no fresh copy; 404
     if there is none."""
-    for detail, etag in plain_rows(session, _DETAIL, {"id": estimate_id}):
+    for detail, etag in plain_rows(session, DETAIL, {"id": estimate_id}):
         return Rendered(detail.encode(), etag)
     found = details(session, [estimate_id])
     if estimate_id not in found:
@@ -633,12 +633,14 @@ def undated_left_out(session: Session, f: Plan) -> int:
         return 0
     only = replace(f, undated=Undated.only)
     shape = shape_of(only)
+    stmt = kept(("undated", shape) if shape else None, lambda: undated_statement(only))
+    return count_rows(session, stmt, values(only))
 
-    def build() -> Select[Any]:
-        stmt, key = ordered(only, EstimateSort.period_start)
-        return stmt.with_only_columns(key.tiebreak)
 
-    return count_rows(session, kept(("undated", shape) if shape else None, build), values(only))
+def undated_statement(only: Plan) -> Select[Any]:
+    """The ids of the estimates `only` (a plan with `undated=only`) lists, to be counted."""
+    stmt, key = ordered(only, EstimateSort.period_start)
+    return stmt.with_only_columns(key.tiebreak)
 
 
 def count_of(session: Session, stmt: Select[Any]) -> int:
@@ -652,15 +654,12 @@ def list_estimates(session: Session, f: Plan, sort: EstimateSort, params: PagePa
     it holds no fresh copy of are built from the tables."""
     shape = shape_of(f)
     stmt, key = kept(("ordered", shape, sort) if shape else None, lambda: ordered(f, sort))
-    ready = estimate_item.c
     found, after, total = fetch_page(
         session,
         stmt,
         key,
         params,
-        shape=lambda q: q.with_only_columns(
-            *page_columns(key), ready.item, ready.item_etag
-        ).outerjoin(estimate_item, and_(ready.estimate_id == key.tiebreak, ready.shape == SHAPE)),
+        shape=lambda q: with_items(q, key),
         value_of=lambda r: (r[1] if len(r) == 4 else r[0], r[0]),
         columns_only=True,
         reuse=(("page", shape, sort), values(f)) if shape else None,
@@ -672,6 +671,15 @@ def list_estimates(session: Session, f: Plan, sort: EstimateSort, params: PagePa
     if f.related_to:
         items = [_related(i, f.related_to) for i in items]
     return Rows(items=items, next_cursor=after, total=total)
+
+
+def with_items(page: Select[Any], key: SortKey) -> Select[Any]:
+    """A page's statement reading what a list shows of each row: its id, its sort value,
+    and its item and ETag as the read model keeps them (NULL when it keeps no fresh one)."""
+    ready = estimate_item.c
+    return page.with_only_columns(*page_columns(key), ready.item, ready.item_etag).outerjoin(
+        estimate_item, and_(ready.estimate_id == key.tiebreak, ready.shape == SHAPE)
+    )
 
 
 def _related(item: Rendered, related_to: dict[str, tuple[str, RelationRead]]) -> Rendered:

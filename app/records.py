@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from app.config import get_settings
 from app.enums import Action, ValueKind
 from app.models import Change, Citation, Country, Document, Estimate, Metric, Sector, Source
-from app.models.estimates import estimate_country, scope_key
+from app.models.estimates import derive, estimate_country
 from app.schemas.seed import (
     CitationIn,
     CitationWrite,
@@ -373,6 +373,16 @@ def citation_ids(estimate_id: str, documents: list[str]) -> list[str]:
 def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
     """Create or update an estimate with its countries, sectors and citations."""
     low, high = record.value.bounds()
+    period, scope = record.period, record.scope
+    derived = derive(
+        record.id,
+        record.metric,
+        period.start,
+        period.end,
+        scope.worldwide,
+        scope.countries,
+        record.status,
+    )
     values = dict(
         metric_id=record.metric,
         value_kind=record.value.kind,
@@ -386,15 +396,9 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
         per=record.value.per,
         period_start=record.period.start,
         period_end=record.period.end,
-        period_days=(
-            (record.period.end - record.period.start).days
-            if record.period.start and record.period.end
-            else None
-        ),
         period_precision=record.period.precision,
         period_text=record.period.text,
         worldwide=record.scope.worldwide,
-        scope_key=scope_key(record.scope.worldwide, record.scope.countries),
         place=record.scope.place,
         population=record.population,
         population_note=record.population_note,
@@ -403,11 +407,12 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
         notes=record.notes,
         status=record.status,
         superseded_by_id=record.superseded_by,
+        **derived.columns,
     )
 
     def links(est: Estimate) -> bool:
         changed = False
-        countries = sorted(set(record.scope.countries))
+        countries = [r["country_code"] for r in derived.country_rows]
         if [c.code for c in est.countries] != countries:
             est.countries = [session.get_one(Country, c) for c in countries]
             changed = True
@@ -432,15 +437,11 @@ def save_estimate(session: Session, record: EstimateIn, actor: str) -> Saved:
 
     saved = _save(session, actor, Estimate, record, values, estimate_record, "estimate", links)
     session.flush()
+    # the ORM links the countries; their rows' copies of the metric and period are set here
     session.execute(
         update(estimate_country)
         .where(estimate_country.c.estimate_id == record.id)
-        .values(
-            metric_id=record.metric,
-            period_start=record.period.start,
-            period_end=record.period.end,
-            status=record.status,
-        )
+        .values(derived.copies)
     )
     return saved
 

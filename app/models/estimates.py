@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -47,10 +49,49 @@ def scope_key(worldwide: bool, countries: list[str]) -> str:
     return WORLDWIDE if worldwide else ",".join(sorted(set(countries)))
 
 
-# The estimate's metric, period and status are copied here (records.save_estimate keeps
-# them) so that a query for one country walks that country's own entries in period order
-# instead of every estimate of the metric, reading this index only: a rare country costs
-# what its rows cost, and so does counting its undated figures.
+class Derived(NamedTuple):
+    """What an estimate's stored fields imply, computed in one place (`derive`)."""
+
+    # the estimate's own derived columns: period_days, scope_key
+    columns: dict[str, Any]
+    # what each of its estimate_country rows copies from it: metric_id, period_start,
+    # period_end, status
+    copies: dict[str, Any]
+    # its estimate_country rows, one per country in code order: estimate_id, country_code
+    # and the copies
+    country_rows: list[dict[str, Any]]
+
+
+def derive(
+    estimate_id: str,
+    metric_id: str,
+    period_start: date | None,
+    period_end: date | None,
+    worldwide: bool,
+    countries: Iterable[str],
+    status: str,
+) -> Derived:
+    """The derived columns and the estimate_country rows of an estimate with these stored
+    fields. The one derivation that the write path (records.save_estimate, and so the seed
+    loader), the tests' factory and the benchmark's generator all use; plain values in and
+    out, cheap enough for a million rows."""
+    codes = sorted(set(countries))
+    days = None if period_start is None or period_end is None else (period_end - period_start).days
+    columns = {"period_days": days, "scope_key": scope_key(worldwide, codes)}
+    copies: dict[str, Any] = {
+        "metric_id": metric_id,
+        "period_start": period_start,
+        "period_end": period_end,
+        "status": str(status),
+    }
+    rows = [{"estimate_id": estimate_id, "country_code": c, **copies} for c in codes]
+    return Derived(columns, copies, rows)
+
+
+# The estimate's metric, period and status are copied here (`derive` makes the rows) so
+# that a query for one country walks that country's own entries in period order instead of
+# every estimate of the metric, reading this index only: a rare country costs what its rows
+# cost, and so does counting its undated figures.
 estimate_country = Table(
     "estimate_country",
     Base.metadata,
@@ -182,7 +223,7 @@ class Estimate(Base):
     per: Mapped[Per | None] = mapped_column(str_enum(Per, "per"))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
-    # period_end - period_start in days, kept by records.save_estimate
+    # period_end - period_start in days (`derive`)
     period_days: Mapped[int | None] = mapped_column(Integer)
     period_precision: Mapped[Precision] = mapped_column(str_enum(Precision, "precision"))
     period_text: Mapped[str] = mapped_column(Text)

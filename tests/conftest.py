@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import httpx
 import pytest
@@ -228,11 +229,12 @@ def add_estimate(
 ) -> None:
     """Insert one estimate straight into the tables (a test factory): a 2018 point figure
     of workers abroad by Reuters unless `values` say otherwise, with its country links and,
-    unless `quote` is None, one citation."""
+    unless `quote` is None, one citation. Its derived columns and country rows are what
+    the write path would store (`derive`)."""
     from app.models import Citation, Estimate, estimate_country
-    from app.models.estimates import scope_key
+    from app.models.estimates import derive
 
-    row: dict[str, object] = (
+    row: dict[str, Any] = (
         dict(
             id=id,
             metric_id="workers_abroad",
@@ -247,27 +249,23 @@ def add_estimate(
             period_precision="year",
             period_text="2018",
             worldwide=not countries,
-            scope_key=scope_key(not countries, list(countries)),
             claimant_id="reuters",
             origin_document_id=ORIGIN_DOC,
         )
         | values
     )
-    start, end = row["period_start"], row["period_end"]
-    if isinstance(start, date) and isinstance(end, date):
-        row.setdefault("period_days", (end - start).days)
-    session.execute(insert(Estimate).values(**row))
-    for code in countries:
-        session.execute(
-            insert(estimate_country).values(
-                estimate_id=id,
-                country_code=code,
-                metric_id=row["metric_id"],
-                period_start=start,
-                period_end=end,
-                status=row.get("status", "active"),
-            )
-        )
+    derived = derive(
+        id,
+        row["metric_id"],
+        row["period_start"],
+        row["period_end"],
+        row["worldwide"],
+        countries,
+        str(row.get("status", "active")),
+    )
+    session.execute(insert(Estimate).values(**row, **derived.columns))
+    if derived.country_rows:
+        session.execute(insert(estimate_country), derived.country_rows)
     if quote is not None:
         session.execute(
             insert(Citation).values(

@@ -30,6 +30,7 @@ from app import migrate, read_model, seed
 from app.config import ROOT
 from app.db import normalise_url
 from app.models import Citation, Document, Estimate, Source, estimate_country, estimate_sector
+from app.models.estimates import derive
 
 METRICS = [  # (id, unit, weight)
     ("workers_abroad", "persons", 30),
@@ -164,7 +165,6 @@ WORDS = [
     "officials",
 ]
 ESTIMATE_PREFIX = "syn-est-"
-WORLDWIDE = "*"  # app.models.estimates.scope_key's form, where that column exists
 RARE_WORD = "Hunchun"  # in ~1 citation in 2,000: what the full-text scenario looks for
 START = date(2010, 1, 1)
 SPAN_DAYS = (date(2025, 12, 31) - START).days
@@ -293,9 +293,9 @@ def estimates(
             f"syn-doc-{rng.randrange(n_docs):06d}" for _ in range(rng.choice([0, 0, 1, 2]))
         ]
         cited = list(dict.fromkeys(cited))
+        derived = derive(eid, metric, start, end, worldwide, countries, "active")
         est = dict(
             id=eid,
-            scope_key=WORLDWIDE if worldwide else ",".join(sorted(countries)),
             metric_id=metric,
             value_kind=kind,
             qualifier=qual,
@@ -307,7 +307,6 @@ def estimates(
             value_text=vtext,
             period_start=start,
             period_end=end,
-            period_days=(end - start).days if start and end else None,
             period_precision=precision,
             period_text=ptext,
             worldwide=worldwide,
@@ -318,18 +317,8 @@ def estimates(
             status="active",
             superseded_by_id=None,
             version=1,
+            **derived.columns,
         )
-        crow = [
-            dict(
-                estimate_id=eid,
-                country_code=c,
-                metric_id=metric,
-                period_start=start,
-                period_end=end,
-                status="active",
-            )
-            for c in countries
-        ]
         srow = [dict(estimate_id=eid, sector_id=s) for s in sectors]
         cites = [
             dict(
@@ -342,7 +331,7 @@ def estimates(
             )
             for d in cited
         ]
-        yield est, crow, srow, cites
+        yield est, derived.country_rows, srow, cites
 
 
 class Writer:

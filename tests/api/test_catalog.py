@@ -1,6 +1,8 @@
-"""Countries, sources, documents, metrics, sectors, health."""
+"""Countries, sources, documents, metrics (with how they relate), sectors."""
 
 import pycountry
+
+from tests.api.seed_figures import by_id
 
 
 def test_countries_are_all_of_iso_3166_with_counts(client):
@@ -67,17 +69,28 @@ def test_metrics_and_sectors_vocabularies(client):
     assert "construction" in sectors
 
 
-def test_health_and_readiness(client):
-    assert client.get("/healthz").json() == {"status": "ok"}
-    r = client.get("/readyz")
-    assert r.status_code == 200
-    assert r.json()["revision"] == r.json()["head"]
+def metrics(client) -> dict[str, dict]:
+    return by_id(client.get("/v1/metrics?limit=500"))
 
 
-def test_readiness_fails_on_an_unmigrated_database(client, session):
-    from sqlalchemy import text
+def test_metrics_show_their_own_relations_with_a_note(client):
+    permits = metrics(client)["work_permits_held"]
+    (rel,) = permits["related"]
+    assert rel["metric"] == {"id": "workers_abroad", "name": "North Korean workers abroad"}
+    assert rel["relation"] == "proxy_of"
+    assert "30,023 permits as some 30,000 workers" in rel["note"]
 
-    session.execute(text("UPDATE alembic_version SET version_num = 'old'"))
-    r = client.get("/readyz")
-    assert r.status_code == 503
-    assert r.json()["database"] == "not migrated"
+
+def test_metrics_show_the_relations_others_have_to_them_marked_as_such(client):
+    abroad = metrics(client)["workers_abroad"]
+    assert [(r["metric"]["id"], r["relation"]) for r in abroad["related"]] == [
+        ("work_permits_held", "has_proxy"),
+        ("workers_dispatched", "has_inflow"),
+        ("workers_repatriated", "has_outflow"),
+        ("workers_to_be_replaced", "has_part"),
+    ]
+    assert all(r["note"] for r in abroad["related"])
+
+
+def test_a_metric_with_no_relations_has_an_empty_list(client):
+    assert metrics(client)["revenue_usd"]["related"] == []

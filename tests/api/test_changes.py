@@ -1,4 +1,6 @@
-"""The audit log: what it keeps of a document's full text, through edits and deletion."""
+"""GET /v1/changes and /v1/estimates/{id}/history, the audit log: syncing by cursor and
+time, what it keeps of a document's full text through edits and deletion, and of an
+estimate's population and basis."""
 
 import hashlib
 import json
@@ -7,7 +9,15 @@ import pytest
 
 from app import auth
 from app.enums import Role
-from tests.api.test_writes import DOCUMENT, SOURCE, bearer
+from tests.api.test_writes import (
+    DOCUMENT,
+    ESTIMATE,
+    SOURCE,
+    assert_problem,
+    bearer,
+    create_all,
+    post_estimate,
+)
 
 # ~100 KB, with characters beyond ASCII so that the logged length (characters) differs from
 # the UTF-8 byte count, and a phrase found nowhere else to look for in raw responses.
@@ -96,3 +106,23 @@ def test_a_deleted_documents_text_is_nowhere_in_the_log(client, keys):
     assert MARKER not in raw
     ndjson = client.get("/v1/changes?format=ndjson")
     assert ndjson.status_code == 200 and MARKER not in ndjson.text
+
+
+def test_the_audit_log_keeps_population_and_basis(client, keys):
+    value = ESTIMATE["value"] | {"per": "month"}
+    r = post_estimate(client, keys, value=value, population="part", population_note="women only")
+    assert r.status_code == 201, r.text
+    after = client.get(f"/v1/estimates/{ESTIMATE['id']}/history").json()["data"][0]["after"]
+    assert after["value"]["per"] == "month"
+    assert (after["population"], after["population_note"]) == ("part", "women only")
+
+
+def test_changes_sync_with_cursor_and_since(client, keys):
+    create_all(client, keys["editor"])
+    first = client.get("/v1/changes?limit=1&resource_type=source&since=2000-01-01T00:00:00Z")
+    assert first.status_code == 200
+    page = client.get("/v1/changes?limit=500").json()
+    assert page["data"][-1]["resource_id"] == "test-ministry-2021-departures"
+    later = client.get("/v1/changes?since=2999-01-01T00:00:00Z").json()
+    assert later["data"] == []
+    assert_problem(client.get("/v1/changes?since=yesterday"), 400, "since")

@@ -1,9 +1,11 @@
 """Disagreements with reasons: independent claimants whose figures cannot both hold, or a
 part that rivals its whole; hedged near-equal figures and a subset against a total are not
-conflicts (both databases)."""
+conflicts; a part never against a total, nor a rate against a count; undated figures are
+never compared, and counted (both databases)."""
 
 from datetime import date
 
+from tests.api.seed_figures import ids
 from tests.conftest import add_estimate
 
 CONFLICTS = "/v1/conflicts?metric=workers_abroad&limit=500"
@@ -136,3 +138,72 @@ def test_paging_and_count_hold_across_more_candidates_than_one_read(client, sess
             break
         page = client.get(page["meta"]["next"]).json()
     assert len(seen) == len(set(seen)) == first["meta"]["total"] > 200
+
+
+def test_conflicts_refuse_undated_with_400(client):
+    r = client.get("/v1/conflicts?undated=only")
+    assert r.status_code == 400 and r.json()["parameter"] == "undated"
+
+
+def _estimate(session, id, low, high, claimant, start="2018-01-01", end="2018-12-31"):
+    add_estimate(
+        session,
+        id,
+        value_kind="range",
+        qualifier="range",
+        low=low,
+        high=high,
+        claimant_id=claimant,
+        period_start=date.fromisoformat(start),
+        period_end=date.fromisoformat(end),
+    )
+
+
+def test_conflicts_pair_disagreeing_independent_estimates(client, session):
+    _estimate(session, "zz-low", 1000, 2000, "reuters")
+    _estimate(session, "zz-high", 50000, 60000, "us-government")
+    _estimate(session, "zz-agrees", 1500, 55000, "upi")  # meets both
+    _estimate(session, "zz-same-claimant", 5000, 6000, "reuters")
+    _estimate(session, "zz-other-year", 90000, 95000, "upi", "2010-01-01", "2010-12-31")
+    pairs = client.get("/v1/conflicts?country=RU&metric=workers_abroad&limit=500").json()["data"]
+    found = {tuple(sorted((p["a"]["id"], p["b"]["id"]))) for p in pairs}
+    assert ("zz-high", "zz-low") in found
+    assert not any("zz-agrees" in pair or "zz-other-year" in pair for pair in found)
+    assert ("zz-low", "zz-same-claimant") not in found
+    pair = next(p for p in pairs if {p["a"]["id"], p["b"]["id"]} == {"zz-high", "zz-low"})
+    assert pair["a"]["citations"][0]["quote"] and pair["b"]["citations"][0]["quote"]
+    assert pair["scope"]["countries"][0]["code"] == "RU"
+
+
+def _worldwide(session, id, low, high, claimant, **values):
+    add_estimate(
+        session,
+        id,
+        countries=(),
+        value_kind="range",
+        qualifier="range",
+        low=low,
+        high=high,
+        claimant_id=claimant,
+        period_start=date(2010, 1, 1),
+        period_end=date(2010, 12, 31),
+        **values,
+    )
+
+
+def test_a_part_never_conflicts_with_a_total(client, session):
+    _worldwide(session, "zz-total", 90000, 100000, "reuters")
+    _worldwide(session, "zz-it", 2000, 3000, "upi", population="part", population_note="IT only")
+    _worldwide(session, "zz-other-total", 10000, 20000, "us-government")
+    _worldwide(session, "zz-rate", 1, 2, "upi", per="year")
+    r = client.get("/v1/conflicts?worldwide=true&metric=workers_abroad&limit=500")
+    found = {frozenset((p["a"]["id"], p["b"]["id"])) for p in r.json()["data"]}
+    assert frozenset(("zz-total", "zz-other-total")) in found
+    assert not any("zz-it" in pair or "zz-rate" in pair for pair in found)
+
+
+def test_conflicts_count_the_figures_they_never_compare(client):
+    meta = client.get("/v1/conflicts?metric=workers_abroad").json()["meta"]
+    assert meta["undated"] == 2  # the US government's figures for Russia and worldwide
+    listed = ids(client.get(meta["undated_url"]))
+    assert listed == {"us-government-workers-in-russia", "us-government-workers-abroad"}

@@ -1,8 +1,12 @@
-"""Bad input: a 4xx problem+json naming the parameter, never a 500 or a silent ignore."""
+"""Errors (app.errors): bad input is a 4xx problem+json naming the parameter, never a 500
+or a silent ignore; a body's errors and a parameter's have types of their own; which
+database errors are an outage (503) and which stay a 500."""
 
 import pytest
 
 from app.main import create_app
+from tests.api.test_writes import assert_problem, bearer
+from tests.api.test_writes import keys as keys  # the fixture
 
 BAD_QUERIES = [
     ("/v1/estimates?foo=1", "foo"),
@@ -99,3 +103,35 @@ def test_every_documented_error_uses_the_problem_schema():
                 if status.startswith(("4", "5")) and status != "503":
                     content = resp["content"]
                     assert "application/problem+json" in content, (path, method, status)
+
+
+def test_a_body_error_has_the_type_of_the_apis_own_body_errors(client, keys):
+    r = client.post("/v1/sources", json={"id": "x"}, headers=bearer(keys["editor"]))
+    assert_problem(r, 422)
+    assert r.json()["type"].endswith("/invalid-body") and r.json()["title"] == "Invalid body"
+    query = client.get("/v1/estimates?limit=0")
+    assert_problem(query, 400, "limit")
+    assert query.json()["type"].endswith("/invalid-parameter")
+
+
+def _sqlite_error(tmp_path, sql: str, read_only: bool = False):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    path = tmp_path / "x.sqlite3"
+    sqlite3.connect(path).execute("CREATE TABLE IF NOT EXISTS t (x)").connection.commit()
+    conn = sqlite3.connect(f"file:{path}?mode=ro" if read_only else path, uri=read_only)
+    try:
+        conn.execute(sql)
+    except sqlite3.OperationalError as exc:
+        return OperationalError(sql, {}, exc)
+    raise AssertionError("no error")
+
+
+def test_a_read_only_sqlite_is_a_503_but_a_bad_statement_stays_a_500(tmp_path):
+    from app.errors import DatabaseUnavailable, database_error
+
+    read_only = _sqlite_error(tmp_path, "INSERT INTO t VALUES (1)", read_only=True)
+    assert isinstance(database_error(read_only), DatabaseUnavailable)
+    assert database_error(_sqlite_error(tmp_path, "SELECT nosuch FROM t")) is None

@@ -1,4 +1,7 @@
-"""GET /v1/estimates and /v1/estimates/{id}."""
+"""GET /v1/estimates and /v1/estimates/{id}: filters, sorts and paging; figures with no
+known period (a date range says how many it left out and where they are, and can keep
+them); `related=true` (the estimates of related metrics beside those asked, each marked);
+what each figure counts, a total or a part, a count or a rate (both databases)."""
 
 from datetime import date
 from urllib.parse import urlencode
@@ -10,9 +13,21 @@ from app.enums import EstimateStatus
 from app.filters import EstimateFilters, EstimateSort
 from app.pagination import keyset_statements
 from app.queries import estimates as queries
+from tests.api.seed_figures import (
+    IT_REVENUE,
+    IT_WORKERS,
+    PERMITS,
+    REUTERS,
+    UNDATED_RU,
+    US_UNDATED,
+    by_id,
+    ids,
+)
 from tests.conftest import SEED_DIR, add_estimate
 
 CARD = "/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
+RUSSIA_2018 = "/v1/estimates?country=RU&period_from=2018&period_to=2018"
+WORKERS_RUSSIA_2018 = RUSSIA_2018.replace("?", "?metric=workers_abroad&")
 
 
 def seed_estimates() -> list[dict]:
@@ -329,3 +344,159 @@ def test_statements_kept_for_reuse_run_with_each_requests_values(client):
     assert shared == fresh
     assert len({str(p) for p in shared}) == len(urls)  # the answers differ
     assert any(len(p) > 1 for p in shared)  # cursors were followed
+
+
+def test_a_date_range_says_how_many_undated_figures_it_left_out_and_lists_them(client):
+    r = client.get(RUSSIA_2018)
+    listed, meta = ids(r), r.json()["meta"]
+    assert not listed & UNDATED_RU
+    assert meta["undated"] == len(UNDATED_RU)
+    them = client.get(meta["undated_url"])
+    assert ids(them) == UNDATED_RU
+    assert "period_from" not in meta["undated_url"]
+    assert them.json()["meta"]["undated"] is None
+
+
+def test_undated_include_keeps_them_beside_the_range(client):
+    plain = ids(client.get(RUSSIA_2018))
+    r = client.get(RUSSIA_2018 + "&undated=include")
+    assert ids(r) == plain | UNDATED_RU
+    assert r.json()["meta"]["undated"] is None
+
+
+def test_without_a_date_range_nothing_is_left_out(client):
+    r = client.get("/v1/estimates?country=RU")
+    assert ids(r) >= UNDATED_RU
+    assert r.json()["meta"]["undated"] is None and r.json()["meta"]["undated_url"] is None
+
+
+def test_undated_counts_respect_every_other_filter(client, session):
+    add_estimate(
+        session,
+        "undated-revenue-ru",
+        metric_id="revenue_usd",
+        unit="USD",
+        period_start=None,
+        period_end=None,
+        period_precision="unknown",
+        period_text="unknown",
+    )
+    workers = client.get(RUSSIA_2018 + "&metric=workers_abroad").json()["meta"]
+    revenue = client.get(RUSSIA_2018 + "&metric=revenue_usd").json()["meta"]
+    assert workers["undated"] == 1  # the US government's figure only
+    assert revenue["undated"] == 1  # the one added here
+    assert ids(client.get(revenue["undated_url"])) == {"undated-revenue-ru"}
+
+
+def test_an_unknown_undated_value_is_a_400_naming_it(client):
+    r = client.get(RUSSIA_2018 + "&undated=sometimes")
+    assert r.status_code == 400 and r.json()["parameter"] == "undated"
+
+
+def test_related_true_shows_russias_permit_count_beside_reuters_rounding_of_it(client):
+    items = by_id(client.get(WORKERS_RUSSIA_2018 + "&related=true"))
+    assert PERMITS in items and REUTERS in items
+    assert items[PERMITS]["metric"]["id"] == "work_permits_held"
+    assert items[PERMITS]["related_to"] == {"metric": "workers_abroad", "relation": "proxy_of"}
+    assert items[REUTERS]["related_to"] is None
+
+
+def test_related_true_with_undated_include_adds_the_us_governments_figure(client):
+    items = by_id(client.get(WORKERS_RUSSIA_2018 + "&related=true&undated=include"))
+    assert {PERMITS, REUTERS, US_UNDATED} <= set(items)
+    assert items[US_UNDATED]["related_to"] is None
+
+
+def test_without_related_the_permit_count_is_not_listed(client):
+    items = by_id(client.get(WORKERS_RUSSIA_2018))
+    assert REUTERS in items and PERMITS not in items
+    assert all(i["related_to"] is None for i in items.values())
+    assert PERMITS not in by_id(client.get(WORKERS_RUSSIA_2018 + "&related=false"))
+
+
+def test_related_true_does_not_add_flows_into_or_out_of_the_stock(client):
+    items = by_id(client.get("/v1/estimates?metric=workers_abroad&related=true&limit=500"))
+    assert {i["metric"]["id"] for i in items.values()} <= {
+        "workers_abroad",
+        "work_permits_held",
+        "workers_to_be_replaced",
+    }
+    flows = by_id(client.get("/v1/estimates?metric=workers_dispatched&limit=500"))
+    assert flows and not set(flows) & set(items)
+
+
+def test_related_true_reads_a_proxy_from_the_other_end(client):
+    items = by_id(
+        client.get(
+            WORKERS_RUSSIA_2018.replace("workers_abroad", "work_permits_held") + "&related=true"
+        )
+    )
+    assert items[PERMITS]["related_to"] is None
+    assert items[REUTERS]["related_to"] == {"metric": "work_permits_held", "relation": "has_proxy"}
+
+
+def test_a_metric_asked_for_is_never_marked_related(client):
+    url = WORKERS_RUSSIA_2018 + "&metric=work_permits_held&related=true"
+    items = by_id(client.get(url))
+    assert items[PERMITS]["related_to"] is None and items[REUTERS]["related_to"] is None
+
+
+def test_related_true_without_a_metric_is_a_400_naming_related(client):
+    r = client.get("/v1/estimates?country=RU&related=true")
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["parameter"] == "related"
+    assert "metric" in r.json()["detail"]
+
+
+def test_list_items_say_what_they_count_and_their_basis(client):
+    items = {e["id"]: e for e in client.get("/v1/estimates?metric=revenue_usd").json()["data"]}
+    assert items[IT_REVENUE]["value"]["per"] == "year"
+    assert items[IT_REVENUE]["population"] == "part"
+    assert "IT workers" in items[IT_REVENUE]["population_note"]
+    total = items["upi-2020-revenue-2015"]
+    assert total["value"]["per"] is None
+    assert (total["population"], total["population_note"]) == ("all", None)
+    detail = client.get(f"/v1/estimates/{IT_WORKERS}").json()
+    assert (detail["population"], detail["population_note"]) == ("part", "IT workers only")
+    assert detail["value"]["per"] is None
+
+
+def test_lists_show_every_population_unless_asked(client):
+    every = ids(client.get("/v1/estimates?metric=workers_abroad&limit=500"))
+    parts = ids(client.get("/v1/estimates?metric=workers_abroad&population=part&limit=500"))
+    wholes = ids(client.get("/v1/estimates?metric=workers_abroad&population=all&limit=500"))
+    assert IT_WORKERS in every and parts == {IT_WORKERS}
+    assert wholes == every - parts
+
+
+def test_rates_are_asked_for_by_per_on_lists(client):
+    rates = ids(client.get("/v1/estimates?metric=revenue_usd&per=year"))
+    totals = ids(client.get("/v1/estimates?metric=revenue_usd&per=none"))
+    assert {IT_REVENUE, "us-government-revenue"} <= rates
+    assert "upi-2020-revenue-2015" in totals and not rates & totals
+
+
+DATE_FILTERED_READS = [
+    CARD,
+    "/v1/estimates?period_from=2018",
+    "/v1/estimates?period_from=0001",
+    "/v1/estimates?period_from=0001-01-01&period_to=9999-12-31",
+    "/v1/estimates?country=RU&period_from=2018&period_to=2018",
+    "/v1/series?metric=workers_abroad&country=RU&period_from=2018",
+    "/v1/conflicts?metric=workers_abroad&period_from=2018",
+    "/v1/estimates.csv?period_from=2018",
+    "/v1/series.csv?metric=workers_abroad&country=RU&period_from=2018",
+]
+
+
+@pytest.mark.parametrize("url", DATE_FILTERED_READS)
+def test_a_stored_period_from_year_one_takes_no_read_down(client, session, url):
+    # Stored before writes checked plausibility (or loaded from an old dump).
+    add_estimate(
+        session, "from-year-one", period_start=date(1, 1, 1), period_end=date(2024, 12, 31)
+    )
+    r = client.get(url)
+    assert r.status_code == 200, r.text
+    if "estimates?" in url and "period_from=2018" in url:
+        assert "from-year-one" in r.text  # it overlaps 2018, so it is listed

@@ -1,15 +1,19 @@
-"""CSV and NDJSON exports of every list, series, conflicts, HTTP caching and CORS."""
+"""CSV and NDJSON exports of every list (app.exports): every matching row, the same
+filters as the list, cells flattened (populations, rates, relations) and neutralised, and
+what a date range left out said in headers."""
 
 import csv
 import io
 import json
-from datetime import date
 
 import pytest
 
+from tests.api.seed_figures import IT_REVENUE, PERMITS, REUTERS
 from tests.conftest import add_estimate
 
 CARD = "metric=workers_abroad&country=CN&period_from=2019&period_to=2024"
+RUSSIA_2018 = "/v1/estimates?metric=workers_abroad&country=RU&period_from=2018&period_to=2018"
+REVENUE = "/v1/series?metric=revenue_usd&worldwide=true"
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
@@ -125,106 +129,45 @@ def test_formula_cells_are_neutralised(client, session):
     assert row["value_low"] == "1.0"
 
 
-def test_series_is_one_point_per_estimate_in_time_order(client):
-    r = client.get("/v1/series?metric=workers_abroad&worldwide=true")
-    assert r.status_code == 200
-    points = r.json()["data"]
-    assert points
-    assert [p["start"] for p in points] == sorted(p["start"] for p in points)
-    ids = [p["estimate_id"] for p in points]
-    assert len(ids) == len(set(ids))
-    panel = next(p for p in points if p["estimate_id"] == "panel-2024-workers-abroad-2023")
-    assert panel["citation_count"] >= 3 and panel["y"] == 100000
-    assert panel["claimant"]["id"] == "un-panel-of-experts"
-
-
-def test_series_for_russia_has_only_russia_scoped_figures(client):
-    points = client.get("/v1/series?metric=workers_abroad&country=RU").json()["data"]
-    assert points
-    for p in points:
-        detail = client.get(f"/v1/estimates/{p['estimate_id']}").json()
-        assert [c["code"] for c in detail["scope"]["countries"]] == ["RU"]
-
-
-def test_series_needs_one_metric_and_a_scope(client):
-    assert client.get("/v1/series?worldwide=true").json()["parameter"] == "metric"
-    assert client.get("/v1/series?metric=workers_abroad").json()["parameter"] == "country"
-
-
-def _estimate(session, id, low, high, claimant, start="2018-01-01", end="2018-12-31"):
-    add_estimate(
-        session,
-        id,
-        value_kind="range",
-        qualifier="range",
-        low=low,
-        high=high,
-        claimant_id=claimant,
-        period_start=date.fromisoformat(start),
-        period_end=date.fromisoformat(end),
-    )
-
-
-def test_conflicts_pair_disagreeing_independent_estimates(client, session):
-    _estimate(session, "zz-low", 1000, 2000, "reuters")
-    _estimate(session, "zz-high", 50000, 60000, "us-government")
-    _estimate(session, "zz-agrees", 1500, 55000, "upi")  # meets both
-    _estimate(session, "zz-same-claimant", 5000, 6000, "reuters")
-    _estimate(session, "zz-other-year", 90000, 95000, "upi", "2010-01-01", "2010-12-31")
-    pairs = client.get("/v1/conflicts?country=RU&metric=workers_abroad&limit=500").json()["data"]
-    found = {tuple(sorted((p["a"]["id"], p["b"]["id"]))) for p in pairs}
-    assert ("zz-high", "zz-low") in found
-    assert not any("zz-agrees" in pair or "zz-other-year" in pair for pair in found)
-    assert ("zz-low", "zz-same-claimant") not in found
-    pair = next(p for p in pairs if {p["a"]["id"], p["b"]["id"]} == {"zz-high", "zz-low"})
-    assert pair["a"]["citations"][0]["quote"] and pair["b"]["citations"][0]["quote"]
-    assert pair["scope"]["countries"][0]["code"] == "RU"
-
-
-def test_repeating_a_get_with_its_etag_gives_304(client):
-    for url in (
-        f"/v1/estimates?{CARD}",
-        "/v1/estimates/panel-2024-workers-abroad-2023",
-        "/v1/metrics",
-    ):
-        first = client.get(url)
-        etag = first.headers["etag"]
-        assert "public" in first.headers["cache-control"]
-        again = client.get(url, headers={"If-None-Match": etag})
-        assert again.status_code == 304, url
-        assert again.content == b"" and again.headers["etag"] == etag
-
-
-def test_etag_changes_when_the_data_changes(client, session):
-    before = client.get("/v1/estimates?country=RU").headers["etag"]
-    _estimate(session, "zz-new", 1, 2, "reuters")
-    after = client.get("/v1/estimates?country=RU")
-    assert after.headers["etag"] != before
+def test_csv_has_the_population_and_basis_columns(client):
+    text = client.get("/v1/estimates.csv?metric=revenue_usd").text
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text))}
+    it = rows[IT_REVENUE]
+    assert (it["value_per"], it["population"]) == ("year", "part")
+    assert "IT workers" in it["population_note"]
     assert (
-        client.get("/v1/estimates?country=RU", headers={"If-None-Match": before}).status_code == 200
+        rows["upi-2020-revenue-2015"]["value_per"],
+        rows["upi-2020-revenue-2015"]["population"],
+    ) == (
+        "",
+        "all",
     )
+    points = list(csv.DictReader(io.StringIO(client.get(f"{REVENUE}&per=year&format=csv").text)))
+    assert points and {p["per"] for p in points} == {"year"}
+    assert {"population", "population_note"} <= set(points[0])
 
 
-def test_head_answers_like_get_without_a_body(client):
-    r = client.head("/v1/estimates/panel-2024-workers-abroad-2023")
-    assert r.status_code == 200 and r.content == b""
-    assert (
-        r.headers["etag"]
-        == client.get("/v1/estimates/panel-2024-workers-abroad-2023").headers["etag"]
-    )
+def test_csv_says_which_rows_are_related_and_how(client):
+    r = client.get(RUSSIA_2018 + "&related=true&format=csv")
+    assert r.status_code == 200, r.text
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(r.text))}
+    assert rows[PERMITS]["related_to_metric"] == "workers_abroad"
+    assert rows[PERMITS]["related_to_relation"] == "proxy_of"
+    assert rows[REUTERS]["related_to_metric"] == rows[REUTERS]["related_to_relation"] == ""
 
 
-def test_cors_preflight_from_another_origin_succeeds(client):
-    r = client.options(
-        "/v1/estimates",
-        headers={
-            "Origin": "https://newsroom.example",
-            "Access-Control-Request-Method": "GET",
-            "Access-Control-Request-Headers": "if-none-match",
-        },
-    )
+def test_metrics_csv_lists_relations_as_relation_and_id(client):
+    r = client.get("/v1/metrics?format=csv")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(r.text))}
+    assert rows["work_permits_held"]["related"] == "proxy_of:workers_abroad"
+    assert rows["workers_abroad"]["related"].split(";")[0] == "has_proxy:work_permits_held"
+    assert rows["revenue_usd"]["related"] == ""
+
+
+def test_an_export_says_what_it_left_out_in_headers(client):
+    r = client.get("/v1/estimates.csv?country=RU&period_from=2018&period_to=2018")
     assert r.status_code == 200
-    assert r.headers["access-control-allow-origin"] in ("*", "https://newsroom.example")
-    got = client.get("/v1/metrics", headers={"Origin": "https://newsroom.example"})
-    assert got.headers["access-control-allow-origin"] in ("*", "https://newsroom.example")
-    assert "ETag" in got.headers["access-control-expose-headers"]
+    assert r.headers["x-undated-count"] == "2"
+    assert 'rel="undated"' in r.headers["link"] and "undated=only" in r.headers["link"]
+    whole = client.get("/v1/estimates.csv?country=RU")
+    assert "x-undated-count" not in whole.headers

@@ -1,12 +1,18 @@
-"""Writes: keys and roles, validation, ETag/If-Match, delete rules, audit history, atomicity."""
+"""Writes: keys and roles, validation (plausible periods, whole and part, rates),
+ETag/If-Match, versions that move when only linked rows change, delete rules, audit
+history, atomicity."""
+
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from app import auth, records
+from app.api.writes import EXAMPLE_ETAG
 from app.enums import Role
 from app.models import Change, Estimate, Source
 
+PANEL = "/v1/estimates/panel-2024-workers-abroad-2023"
 DOC_TEXT = "The ministry said 1,234 workers left Foo in 2021. Nothing else."
 
 
@@ -142,17 +148,6 @@ def test_create_read_edit_with_etags_and_history(client, keys, session):
     ]
     ids = [c["id"] for c in changes]
     assert ids == sorted(ids)
-
-
-def test_changes_sync_with_cursor_and_since(client, keys):
-    create_all(client, keys["editor"])
-    first = client.get("/v1/changes?limit=1&resource_type=source&since=2000-01-01T00:00:00Z")
-    assert first.status_code == 200
-    page = client.get("/v1/changes?limit=500").json()
-    assert page["data"][-1]["resource_id"] == "test-ministry-2021-departures"
-    later = client.get("/v1/changes?since=2999-01-01T00:00:00Z").json()
-    assert later["data"] == []
-    assert_problem(client.get("/v1/changes?since=yesterday"), 400, "since")
 
 
 def test_unknown_field_is_422_naming_it(client, keys):
@@ -448,3 +443,134 @@ def test_status_lists_hold_exactly_the_estimates_in_those_states(client, keys, s
     active = {e["id"] for e in all_pages(client, "/v1/estimates?limit=500")}
     assert newest["id"] in active and old not in active and later["id"] not in active
     assert set(listed("active", "retracted")) == active | {later["id"]}
+
+
+def post_estimate(client, keys, **changes):
+    for path, body in (("/v1/sources", SOURCE), ("/v1/documents", DOCUMENT)):
+        assert client.post(path, json=body, headers=bearer(keys["editor"])).status_code == 201
+    return client.post("/v1/estimates", json=ESTIMATE | changes, headers=bearer(keys["editor"]))
+
+
+def test_a_part_without_a_note_is_422_naming_population_note(client, keys):
+    r = post_estimate(client, keys, population="part")
+    assert_problem(r, 422, "population_note")
+    assert "which part" in r.json()["detail"]
+
+
+def test_a_note_on_a_total_is_422_naming_population_note(client, keys):
+    assert_problem(post_estimate(client, keys, population_note="men only"), 422, "population_note")
+
+
+def test_a_part_and_a_rate_are_saved_and_read_back(client, keys):
+    value = ESTIMATE["value"] | {"per": "year"}
+    r = post_estimate(
+        client, keys, value=value, population="part", population_note="workers in logging only"
+    )
+    assert r.status_code == 201, r.text
+    got = client.get(f"/v1/estimates/{ESTIMATE['id']}").json()
+    assert got["value"]["per"] == "year"
+    assert (got["population"], got["population_note"]) == ("part", "workers in logging only")
+
+
+def test_a_patch_makes_a_part_whole_only_by_dropping_its_note(client, keys):
+    r = post_estimate(client, keys, population="part", population_note="IT workers only")
+    url, etag = f"/v1/estimates/{ESTIMATE['id']}", r.headers["etag"]
+    headers = bearer(keys["editor"]) | {"If-Match": etag}
+    assert_problem(client.patch(url, json={"population": "all"}, headers=headers), 422)
+    r = client.patch(url, json={"population": "all", "population_note": None}, headers=headers)
+    assert r.status_code == 200, r.text
+    assert (r.json()["population"], r.json()["population_note"]) == ("all", None)
+
+
+def test_an_unknown_rate_basis_is_422_naming_value_per(client, keys):
+    r = post_estimate(client, keys, value=ESTIMATE["value"] | {"per": "week"})
+    assert_problem(r, 422, "value.per")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("start", "0001-01-01"),
+        ("start", "1944-12-31"),
+        ("end", f"{datetime.now(UTC).year + 6}-01-01"),
+    ],
+)
+def test_a_period_outside_the_plausible_years_is_422_naming_the_field(client, keys, field, value):
+    create_all(client, keys["editor"])
+    period = {"start": "2021-01-01", "end": "2021-12-31", "precision": "year", "text": "in 2021"}
+    body = ESTIMATE | {"id": "implausible", "period": period | {field: value}}
+    if field == "start":
+        body["period"]["end"] = "2021-12-31"
+    r = client.post("/v1/estimates", json=body, headers=bearer(keys["editor"]))
+    assert_problem(r, 422, f"period.{field}")
+    assert "1945" in r.json()["detail"]
+    assert client.get("/v1/estimates/implausible").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
+def test_a_document_published_outside_the_plausible_years_is_422(client, keys, value):
+    create_all(client, keys["editor"])
+    body = DOCUMENT | {"id": "implausible-release", "published_on": value}
+    r = client.post("/v1/documents", json=body, headers=bearer(keys["editor"]))
+    assert_problem(r, 422, "published_on")
+
+
+def test_a_period_from_the_first_plausible_year_is_accepted(client, keys):
+    create_all(client, keys["editor"])
+    period = {"start": "1945-01-01", "end": "1945-12-31", "precision": "year", "text": "1945"}
+    body = ESTIMATE | {"id": "early", "period": period}
+    assert (
+        client.post("/v1/estimates", json=body, headers=bearer(keys["editor"])).status_code == 201
+    )
+
+
+def test_the_if_match_example_is_the_live_etag_of_its_estimate(client):
+    live = client.get(PANEL).headers["etag"]
+    assert live == EXAMPLE_ETAG, (
+        f"the estimate changed: set EXAMPLE_ETAG (app/api/writes.py) to {live}"
+    )
+    spec = client.get("/openapi.json").json()
+    params = spec["paths"]["/v1/estimates/{estimate_id}"]["patch"]["parameters"]
+    header = next(p for p in params if p["name"].lower() == "if-match")
+    assert header["schema"]["examples"] == [EXAMPLE_ETAG]
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b""])
+@pytest.mark.parametrize("authorization", [None, "Basic dTpw", "Bearer not-a-key"])
+def test_a_write_without_a_usable_key_is_401_whatever_its_body(client, body, authorization):
+    headers = {"Content-Type": "application/json"}
+    if authorization:
+        headers["Authorization"] = authorization
+    r = client.post("/v1/sources", content=body, headers=headers)
+    assert_problem(r, 401)
+    assert "WWW-Authenticate" in r.headers
+
+
+def test_a_change_of_linked_rows_alone_raises_the_version(client, keys, session):
+    create_all(client, keys["editor"])
+    url = f"/v1/estimates/{ESTIMATE['id']}"
+
+    def version() -> int:
+        session.expire_all()
+        return session.scalar(select(Estimate.version).where(Estimate.id == ESTIMATE["id"]))
+
+    before = version()
+    etag = client.get(url).headers["etag"]
+    r = client.patch(
+        url, json={"sectors": ["construction"]}, headers=bearer(keys["editor"]) | {"If-Match": etag}
+    )
+    assert r.status_code == 200, r.text
+    assert [s["id"] for s in r.json()["sectors"]] == ["construction"]
+    assert version() == before + 1
+    etag = r.headers["etag"]
+    quote = {"document": "test-ministry-2021-release", "quote": "Nothing else."}
+    cited = client.post(
+        "/v1/citations", json=quote | {"estimate": ESTIMATE["id"]}, headers=bearer(keys["editor"])
+    )
+    assert cited.status_code == 201, cited.text
+    assert version() == before + 2
+    # the estimate's ETag moved with it: the old one no longer passes
+    stale = client.patch(
+        url, json={"notes": "x"}, headers=bearer(keys["editor"]) | {"If-Match": etag}
+    )
+    assert_problem(stale, 412)

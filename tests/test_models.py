@@ -21,9 +21,14 @@ def test_the_database_refuses_a_part_without_a_note(session):
 
 def test_derive_computes_the_columns_and_country_rows_of_an_estimate():
     start, end = date(2023, 1, 1), date(2023, 12, 31)
-    d = derive("e", "workers_abroad", start, end, False, ["RU", "CN", "RU"])
+    d = derive("e", "workers_abroad", start, end, False, ["RU", "CN", "RU"], "superseded")
     assert d.columns == {"period_days": 364, "scope_key": "CN,RU"}
-    copies = {"metric_id": "workers_abroad", "period_start": start, "period_end": end}
+    copies = {
+        "metric_id": "workers_abroad",
+        "period_start": start,
+        "period_end": end,
+        "status": "superseded",
+    }
     assert d.copies == copies
     assert d.country_rows == [
         {"estimate_id": "e", "country_code": "CN"} | copies,
@@ -32,7 +37,7 @@ def test_derive_computes_the_columns_and_country_rows_of_an_estimate():
 
 
 def test_derive_of_a_worldwide_undated_estimate():
-    d = derive("e", "revenue_usd", None, None, True, [])
+    d = derive("e", "revenue_usd", None, None, True, [], "active")
     assert d.columns == {"period_days": None, "scope_key": "*"}
     assert d.country_rows == []
 

@@ -163,9 +163,17 @@ def consensus(
     filters = prepare(session, filters)
     left_out = queries.series_undated(session, filters)
     estimates = _estimates_at(url)
-    rows = queries.consensus(session, filters, url)
+    rows = queries.consensus(session, filters, lambda year: _conflicts_at(url, year))
     meta = undated_meta(left_out, estimates)
     return page_response(rows, PageParams(limit=len(rows.items)), url, meta)
+
+
+def _conflicts_at(url: URL, year: int) -> str:
+    """/v1/conflicts of one year with the consensus's filters: where a year's figures that
+    cannot all hold are paired. It compares like with like itself: no population= or per=."""
+    conflicts = url.replace(path=url.path.removesuffix("/consensus") + "/conflicts")
+    conflicts = conflicts.remove_query_params(["population", "per"])
+    return str(conflicts.include_query_params(period_from=str(year), period_to=str(year)))
 
 
 def _estimates_at(url: URL) -> URL:

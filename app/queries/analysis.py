@@ -1,13 +1,12 @@
 """SQL for the derived views: chart-ready series and conflicting estimates."""
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, case, literal, or_, select
 from sqlalchemy.orm import Session, aliased
-from starlette.datastructures import URL
 
 from app import hedges
 from app.enums import MetricKind, Population, ValueKind
@@ -360,7 +359,7 @@ CONSENSUS_METHOD = (
 )
 
 
-def consensus(session: Session, f: EstimateFilters, url: URL) -> Rows:
+def consensus(session: Session, f: EstimateFilters, conflicts_of: Callable[[int], str]) -> Rows:
     """Per calendar year, what independent claimants say of one metric and exact scope: the
     figures, the range they span, the interval they all allow, and a sentence saying so."""
     f = eq.prepare(session, f)
@@ -384,10 +383,12 @@ def consensus(session: Session, f: EstimateFilters, url: URL) -> Rows:
         else max((d.year for e in figures if (d := e["period"]["end"])), default=None)
     )
     years = range(first, last + 1) if first is not None and last is not None else range(0)
-    return Rows([_year(year, figures, url) for year in years], None)
+    return Rows([_year(year, figures, conflicts_of) for year in years], None)
 
 
-def _year(year: int, figures: Sequence[Mapping[str, Any]], url: URL) -> read.Consensus:
+def _year(
+    year: int, figures: Sequence[Mapping[str, Any]], conflicts_of: Callable[[int], str]
+) -> read.Consensus:
     start, end = date(year, 1, 1), date(year, 12, 31)
     inside = [e for e in figures if e["period"]["start"] <= end and e["period"]["end"] >= start]
     claimants = {e["claimant"]["id"] for e in inside}
@@ -400,14 +401,7 @@ def _year(year: int, figures: Sequence[Mapping[str, Any]], url: URL) -> read.Con
         high = min((i["high"] for i in intervals if i["high"] is not None), default=None)
         if high is None or low <= high:
             agreed = {"low": low, "high": high}
-    conflicts_url = None
-    if inside and agreed is None:
-        # /v1/conflicts compares like with like itself: it takes no population= or per=
-        conflicts = url.replace(path=url.path.removesuffix("/consensus") + "/conflicts")
-        conflicts = conflicts.remove_query_params(["population", "per"])
-        conflicts_url = str(
-            conflicts.include_query_params(period_from=str(year), period_to=str(year))
-        )
+    conflicts_url = conflicts_of(year) if inside and agreed is None else None
     return read.Consensus(
         year=year,
         start=start,

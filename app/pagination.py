@@ -228,7 +228,7 @@ class Rows:
 
 
 def next_cursor(rows: list[Any], key: SortKey, limit: int, value_of: Any) -> str | None:
-    """The cursor after the last of `limit` rows when `rows` (fetched by `keyset_queries`,
+    """The cursor after the last of `limit` rows when `rows` (fetched by `keyset_statements`,
     one more than the page) go on; None at the end."""
     if len(rows) <= limit or not limit:
         return None

@@ -16,7 +16,7 @@ from app.models import Estimate, Metric
 from app.models.estimates import WORLDWIDE, scope_key
 from app.pagination import PageParams, Rows, SortKey
 from app.queries import estimates as eq
-from app.queries.common import fetch_page
+from app.queries.common import count_rows, fetch_page
 from app.queries.estimates import Plan
 from app.schemas import read
 
@@ -52,7 +52,7 @@ def dated_only(f: EstimateFilters) -> None:
 def conflicts_undated(session: Session, f: Plan) -> int:
     """How many estimates match the filters (prepared) but have no known period, and so
     are never compared."""
-    return eq.count_of(session, eq.filtered(replace(f, undated=Undated.only)))
+    return count_rows(session, eq.undated_statement(replace(f, undated=Undated.only)))
 
 
 def series_undated(session: Session, f: Plan) -> int:

@@ -27,7 +27,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, validation_alias="API_PORT")
     seed_dir: Path = ROOT / "seed_data"
     public_url: str | None = Field(
-        None, description="base URL used in `next` links when the API sits behind a proxy"
+        None,
+        description="the API's public base URL, for permalinks, `next` links and citations "
+        "(unset: http://API_HOST:API_PORT; never the request's Host header)",
     )
     sql_echo: bool = False
     max_body_bytes: int = Field(1_048_576, description="larger request bodies get a 413")
@@ -65,11 +67,24 @@ class Settings(BaseSettings):
     retry_after: int = Field(
         5, ge=0, description="seconds in Retry-After of a 503 when the database is unavailable"
     )
+    dataset_title: str = Field(
+        "dprk-labor-api: claims and figures on North Korea's overseas labour",
+        description="the dataset's title in citations",
+    )
+    licence: str = Field(
+        "Code: MIT. Quotes and texts: their publishers' (quoted for reference).",
+        description="the licence named in downloads' metadata",
+    )
     cursor_secret: str = Field(
         "",
         description="key that signs paging cursors (HMAC-SHA256); set a long random value "
         "in production (the same in every process serving one database)",
     )
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL, without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
 @lru_cache

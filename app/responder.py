@@ -96,15 +96,13 @@ def json_response(body: Any) -> Response:
 
 
 def request_url(request: Request) -> URL:
-    """The URL as the client sees it (behind a proxy: PUBLIC_URL), for `next` links."""
+    """The URL as the client sees it, built from the public base URL (PUBLIC_URL), never
+    from the request's Host header: for `next` links and permalinks."""
     from app.config import get_settings
 
+    base = URL(get_settings().base_url)
     url = request.url
-    public = get_settings().public_url
-    if public:
-        base = URL(public.rstrip("/"))
-        url = url.replace(scheme=base.scheme, netloc=base.netloc, path=base.path + url.path)
-    return url
+    return url.replace(scheme=base.scheme, netloc=base.netloc, path=base.path + url.path)
 
 
 def undated_meta(count: int, listed_at: URL) -> dict[str, Any]:

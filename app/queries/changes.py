@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
@@ -44,3 +44,12 @@ def estimate_history(session: Session, estimate_id: str, params: PageParams) -> 
         if exists is None:
             raise NotFound(f"no estimate with id {estimate_id!r}")
     return _page(session, select(Change).where(Change.estimate_id == estimate_id), params)
+
+
+def data_version(session: Session, at: datetime | None = None) -> int:
+    """The data version: the id of the latest entry in the audit log (every write, the
+    loader's included, adds one), or of the latest made at or before `at`; 0 if none."""
+    stmt = select(func.max(Change.id))
+    if at is not None:
+        stmt = stmt.where(Change.at <= at)
+    return session.scalar(stmt) or 0

@@ -225,3 +225,11 @@ def test_next_cursor_pages_through_changes(client, session):
     whole = pages(client, "/v1/changes?limit=500")[0]
     paged = pages(client, "/v1/changes?limit=1")
     assert [i for page in paged for i in page] == whole and len(paged) >= 3
+
+
+def test_next_links_are_built_from_the_public_url_never_the_host_header(client):
+    r = client.get("/v1/estimates?limit=1", headers={"Host": "attacker.example"})
+    assert r.status_code == 200
+    nxt = r.json()["meta"]["next"]
+    assert nxt.startswith("http://127.0.0.1:8000/v1/estimates?")
+    assert "attacker.example" not in nxt

@@ -181,11 +181,9 @@ class ResponseCache:
         if version is None:
             await self.app(scope, receive, send)
             return
-        # Everything the answer depends on: `next` links carry the scheme and host; of
-        # Accept, only the format it asks for.
+        # Everything the answer depends on (links are built from PUBLIC_URL, not from the
+        # Host asked for); of Accept, only the format it asks for.
         key = (
-            scope.get("scheme"),
-            headers.get(b"host"),
             scope["path"],
             scope["query_string"],
             negotiated_format(headers.get(b"accept", b"").decode("latin-1")),

@@ -138,6 +138,24 @@ def _keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _release(args: argparse.Namespace) -> int:
+    from app.as_of import make_release
+    from app.db import bulk_engine, session_factory
+
+    with session_factory(bulk_engine())() as session:
+        try:
+            release = make_release(session, args.name, args.notes)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        session.commit()
+    print(
+        f"release {release.name!r}: data version {release.data_version}; read it with "
+        f"as_of={release.name}"
+    )
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -194,6 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
     k = keys.add_parser("revoke", help="revoke a key by name")
     k.add_argument("name")
     p.set_defaults(func=_keys)
+
+    p = sub.add_parser(
+        "release", help="name the current data version, for citing (read it with as_of=NAME)"
+    )
+    p.add_argument("name", help="starts with a letter: e.g. 2024-q1 is not, q1-2024 is")
+    p.add_argument("--notes", help="what the release is for")
+    p.set_defaults(func=_release)
 
     p = sub.add_parser("serve", help="serve the API with uvicorn")
     p.add_argument("--host", help="default: API_HOST or 127.0.0.1")

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         "Code: MIT. Quotes and texts: their publishers' (quoted for reference).",
         description="the licence named in downloads' metadata",
     )
+    snapshot_dir: Path = Field(
+        ROOT / "var" / "snapshots",
+        description="where `as_of=` reads keep the data as it stood at a version (SQLite files)",
+    )
+    snapshots_kept: int = Field(8, ge=1, description="how many of those snapshots are kept")
     cursor_secret: str = Field(
         "",
         description="key that signs paging cursors (HMAC-SHA256); set a long random value "

@@ -13,7 +13,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, Date, DateTime, Integer, Table, func, insert, select, text
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -69,7 +79,8 @@ def _decoder(table: Table) -> dict[str, Any]:
 def export(conn: Connection, folder: Path, progress: Progress | None = None) -> dict[str, int]:
     """Write every table to `folder`; returns rows per table."""
     progress = progress or Progress()
-    if conn.dialect.name == "postgresql":  # one snapshot for every table
+    if conn.dialect.name == "postgresql" and not conn.in_transaction():
+        # one snapshot for every table (a caller's transaction under way has its own)
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
@@ -84,7 +95,7 @@ def export(conn: Connection, folder: Path, progress: Progress | None = None) -> 
         stmt = select(table).order_by(*table.primary_key.columns)
         n = 0
         with (folder / f"{table.name}.ndjson").open("w", encoding="utf-8") as out:
-            for row in conn.execution_options(yield_per=BATCH).execute(stmt):
+            for row in conn.execute(stmt, execution_options={"yield_per": BATCH}):
                 out.write(
                     json.dumps(
                         {k: _encode(v) for k, v in row._mapping.items()},
@@ -179,9 +190,19 @@ def restore(conn: Connection, folder: Path, progress: Progress | None = None) ->
         if meta is None:
             raise DumpError(f"the dump has no table {table.name}")
         decode = _decoder(table)
+        # A row may point to another of its table later in the file (an estimate
+        # superseded by a newer one): such rows (rare) go in after the rest, each after
+        # the one it points to.
+        links = [
+            c.name for c in table.columns if any(f.column.table is table for f in c.foreign_keys)
+        ]
+        later: list[tuple[int, dict[str, Any]]] = []
         batch: list[tuple[int, dict[str, Any]]] = []
         n = 0
         for item in _rows(folder / f"{table.name}.ndjson", decode):
+            if any(item[1].get(c) is not None for c in links):
+                later.append(item)
+                continue
             batch.append(item)
             if len(batch) == BATCH:
                 _insert(conn, table, batch)
@@ -191,6 +212,7 @@ def restore(conn: Connection, folder: Path, progress: Progress | None = None) ->
         if batch:
             _insert(conn, table, batch)
             n += len(batch)
+        n += _insert_linked(conn, table, links, later)
         progress(table.name, n, meta["rows"], final=True)
         if n != meta["rows"]:
             raise DumpError(f"{table.name}: the manifest says {meta['rows']} rows, found {n}")
@@ -199,6 +221,23 @@ def restore(conn: Connection, folder: Path, progress: Progress | None = None) ->
     with Session(bind=conn) as session:
         read_model.refill(session)
     return counts
+
+
+def _insert_linked(
+    conn: Connection, table: Table, links: list[str], rows: list[tuple[int, dict[str, Any]]]
+) -> int:
+    """Insert rows that point to others of their table, each after the one it points to."""
+    key = [c.name for c in table.primary_key.columns]
+    inserted = 0
+    while rows:
+        waiting = {row[key[0]] for _, row in rows}  # a link points to a one-column key
+        ready = [r for r in rows if not any(r[1].get(c) in waiting for c in links)]
+        if not ready:
+            raise DumpError(f"{table.name}: rows point to each other in a circle ({links})")
+        _insert(conn, table, ready)
+        inserted += len(ready)
+        rows = [r for r in rows if r not in ready]
+    return inserted
 
 
 def _reset_sequence(conn: Connection, table: Table) -> None:

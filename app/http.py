@@ -136,7 +136,7 @@ class HttpCache:
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers", []))
                 ok = message["status"] == 200
-                if ok:
+                if ok and b"cache-control" not in headers:  # an as_of answer's: immutable
                     message = _with_header(message, b"cache-control", cache_control)
                     message = _with_header(message, b"vary", vary)
                 etag = headers.get(b"etag")

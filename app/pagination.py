@@ -44,6 +44,15 @@ class PageMeta(BaseModel):
         None,
         description="the list of those figures (`undated=only`); null when `undated` is",
     )
+    data_version: int | None = Field(
+        None,
+        description="the data version this answer is of: the latest change it includes (the "
+        "audit log's /v1/changes id); pass it as `as_of=` to read this answer again later",
+        examples=[1042],
+    )
+    as_of: str | None = Field(
+        None, description="the `as_of=` asked for; null for the data as it is now"
+    )
 
 
 T = TypeVar("T")

@@ -20,11 +20,45 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import URL
 from starlette.responses import Response
 
+from app.as_of import AsOf
 from app.exports import Format, export
 from app.pagination import PageParams, Rows
+from app.queries.changes import data_version
 from app.rendering import render, rendered
 
 JSON = "application/json"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@dataclass
+class Reading:
+    """What a read runs on (app.api.deps.read_session): its session, on the data now or as
+    of a past version, and the data version it answers with."""
+
+    session: Session
+    as_of: AsOf | None = None
+    _version: int | None = None
+
+    def version(self) -> int:
+        if self._version is None:
+            self._version = data_version(self.session)
+        return self._version
+
+    def meta(self) -> dict[str, Any]:
+        """`data_version` and `as_of` of a JSON page's meta."""
+        return {"data_version": self.version(), "as_of": self.as_of.asked if self.as_of else None}
+
+    def headers(self) -> dict[str, str]:
+        """`X-Data-Version` on every read; as of a moment that cannot change, immutable."""
+        headers = {"X-Data-Version": str(self.version())}
+        if self.as_of is not None and self.as_of.final:
+            headers["Cache-Control"] = IMMUTABLE
+        return headers
+
+
+def reading(request: Request) -> Reading | None:
+    """The read's Reading; None for a route that does not read the data (/v1/hedges)."""
+    return getattr(request.state, "reading", None)
 
 
 @dataclass
@@ -45,7 +79,8 @@ class Listing:
 def respond(request: Request, fmt: Format, page: PageParams, listing: Listing) -> Response:
     """A list's answer in the format asked for."""
     if fmt is Format.json:
-        return page_response(listing.fetch(page), page, request_url(request), listing.meta)
+        return page_response(request, listing.fetch(page), page, listing.meta)
+    read = reading(request)
     return export(
         request,
         fmt,
@@ -55,44 +90,52 @@ def respond(request: Request, fmt: Format, page: PageParams, listing: Listing) -
         extra=listing.extra,
         extra_columns=listing.extra_columns,
         session=listing.session,
-        headers=listing.headers,
+        headers=listing.headers | (read.headers() if read else {}),
     )
 
 
 def page_response(
-    rows: Rows, page: PageParams, url: URL, more: dict[str, Any] | None = None
+    request: Request, rows: Rows, page: PageParams, more: dict[str, Any] | None = None
 ) -> Response:
     """One JSON page: the items as they were rendered, and PageMeta's fields (then `more`)."""
+    url = request_url(request)
+    read = reading(request)
     items = [rendered(i) for i in rows.items]
     cursor = rows.next_cursor
-    meta = {
-        "limit": page.limit,
-        "count": len(items),
-        "next_cursor": cursor,
-        "next": str(url.include_query_params(cursor=cursor)) if cursor else None,
-        "total": rows.total,
-        "undated": None,
-        "undated_url": None,
-    } | (more or {})
+    meta = (
+        {
+            "limit": page.limit,
+            "count": len(items),
+            "next_cursor": cursor,
+            "next": str(url.include_query_params(cursor=cursor)) if cursor else None,
+            "total": rows.total,
+            "undated": None,
+            "undated_url": None,
+        }
+        | (read.meta() if read else {})
+        | (more or {})
+    )
     meta_json = render(meta)
     body = b'{"data":[' + b",".join(i.json for i in items) + b'],"meta":' + meta_json + b"}"
     digest = hashlib.sha256()
     for i in items:
         digest.update(i.etag.encode())
     digest.update(meta_json)
-    return item_response(body, '"' + digest.hexdigest()[:32] + '"')
+    return _json(request, body, '"' + digest.hexdigest()[:32] + '"')
 
 
-def item_response(body: bytes, etag: str) -> Response:
-    """A 200 with JSON rendered already and its ETag."""
-    return Response(body, media_type=JSON, headers={"ETag": etag})
-
-
-def json_response(body: Any) -> Response:
-    """A 200 with `body` (shaped by the query layer: no response-model validation, which
-    the tests do against the documented schema) as JSON, with its ETag."""
+def json_response(request: Request, body: Any) -> Response:
+    """One resource: a 200 with `body` (shaped by the query layer, or rendered already by
+    the read model; no response-model validation, which the tests do against the
+    documented schema) as JSON, with its ETag and data version."""
     item = rendered(body)
-    return item_response(item.json, item.etag)
+    return _json(request, item.json, item.etag)
+
+
+def _json(request: Request, body: bytes, etag: str) -> Response:
+    read = reading(request)
+    headers = {"ETag": etag} | (read.headers() if read else {})
+    return Response(body, media_type=JSON, headers=headers)
 
 
 def request_url(request: Request) -> URL:

@@ -6,12 +6,17 @@ reached the run fails; set TEST_POSTGRES=0 to run on SQLite only.
 """
 
 import os
+import tempfile
 
 # In-process tests read through a session that is rolled back, never committed: the
 # response cache (keyed on committed changes) cannot see their writes, so it is off here.
 # Live servers (live_server below) run with it, as in production.
 os.environ["RESPONSE_CACHE_MB"] = "0"
+# `as_of=` snapshots of the tests' databases go to a folder of this run's, not var/.
+os.environ["SNAPSHOT_DIR"] = tempfile.mkdtemp(prefix="dprk-labor-snapshots-")
 
+import atexit
+import shutil
 import socket
 import subprocess
 import sys
@@ -36,6 +41,8 @@ from app.config import ROOT
 from app.db import get_session, get_write_session, make_engine, normalise_url
 from app.enums import Role
 from app.main import create_app
+
+atexit.register(shutil.rmtree, os.environ["SNAPSHOT_DIR"], ignore_errors=True)
 
 SEED_DIR = ROOT / "seed_data"
 ADMIN_URL = os.environ.get(

@@ -92,3 +92,32 @@ def test_migrate_down_with_yes_downgrades(backend, new_database):
     assert migrate.current_revision(engine) is None
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
+
+
+def test_a_release_names_the_data_version_and_a_live_server_reads_as_of_it(
+    backend, new_database, tmp_path: Path
+):
+    url = new_database(backend)
+    env = os.environ | {"DATABASE_URL": url, "SNAPSHOT_DIR": str(tmp_path / "snapshots")}
+    assert run(["migrate"], env).returncode == 0
+    assert run(["load", str(SEED_DIR)], env).returncode == 0
+    made = run(["release", "first-release", "--notes", "the seed texts"], env)
+    assert made.returncode == 0, made.stderr
+    assert "as_of=first-release" in made.stdout
+    again = run(["release", "first-release"], env)
+    assert again.returncode == 1 and "exists already" in again.stderr
+    assert run(["release", "2024"], env).returncode == 1
+
+    with live_server(url, SNAPSHOT_DIR=env["SNAPSHOT_DIR"]) as base:
+        releases = httpx.get(f"{base}/v1/releases").json()
+        (release,) = releases["data"]
+        assert release["name"] == "first-release" and release["notes"] == "the seed texts"
+        assert releases["meta"]["data_version"] == release["data_version"]
+        now = httpx.get(f"{base}/v1/estimates", params={"country": "RU"})
+        then = httpx.get(f"{base}/v1/estimates", params={"country": "RU", "as_of": "first-release"})
+        assert then.status_code == 200, then.text
+        assert then.json()["data"] == now.json()["data"]
+        assert then.json()["meta"]["as_of"] == "first-release"
+        assert then.headers["cache-control"] == "public, max-age=31536000, immutable"
+        csv = httpx.get(f"{base}/v1/estimates.csv", params={"as_of": "0"})
+        assert csv.status_code == 200 and csv.text.count("\n") == 1  # the header only

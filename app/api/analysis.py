@@ -5,9 +5,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import URL
 
-from app.api.deps import PageDep, UrlDep
+from app.api.deps import PageDep, ReadSessionDep, UrlDep
 from app.api.estimates import estimate_filters
-from app.db import SessionDep, one_snapshot
+from app.db import one_snapshot
 from app.errors import BadParameter, problem_responses
 from app.exports import EXPORT_RESPONSES, FormatDep
 from app.filters import EstimateFilters, PerFilter, PopulationFilter
@@ -29,7 +29,7 @@ Filters = Annotated[EstimateFilters, Depends(estimate_filters)]
 )
 def series(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     filters: Filters,
     page: PageDep,
     url: UrlDep,
@@ -91,7 +91,7 @@ def series(
 )
 def conflicts(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     filters: Filters,
     page: PageDep,
     url: UrlDep,
@@ -133,7 +133,8 @@ def conflicts(
     responses=problem_responses(400),
 )
 def consensus(
-    session: SessionDep,
+    request: Request,
+    session: ReadSessionDep,
     filters: Filters,
     url: UrlDep,
     population: Annotated[
@@ -165,7 +166,7 @@ def consensus(
     estimates = _estimates_at(url)
     rows = queries.consensus(session, filters, lambda year: _conflicts_at(url, year))
     meta = undated_meta(left_out, estimates)
-    return page_response(rows, PageParams(limit=len(rows.items)), url, meta)
+    return page_response(request, rows, PageParams(limit=len(rows.items)), meta)
 
 
 def _conflicts_at(url: URL, year: int) -> str:

@@ -5,16 +5,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import hedges
-from app.api.deps import PageDep
-from app.db import SessionDep
+from app.api.deps import PageDep, ReadSessionDep
 from app.enums import DocumentKind
 from app.errors import BadParameter, problem_responses
 from app.exports import EXPORT_RESPONSES, FormatDep
 from app.filters import parse_country
-from app.http import with_etag
 from app.pagination import Page, PageParams, Rows
 from app.queries import catalog as queries
-from app.responder import Listing, page_response, request_url, respond
+from app.responder import Listing, json_response, page_response, respond
 from app.schemas.read import (
     Country,
     Document,
@@ -41,7 +39,7 @@ ERRORS_404 = problem_responses(400, 404)
 def list_countries(
     request: Request,
     fmt: FormatDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     page: PageDep,
     has_estimates: Annotated[
         bool | None,
@@ -64,7 +62,8 @@ def list_countries(
 
 @countries.get("/{code}", summary="One country", response_model=Country, responses=ERRORS_404)
 def get_country(
-    session: SessionDep,
+    request: Request,
+    session: ReadSessionDep,
     code: Annotated[
         str,
         Path(
@@ -74,14 +73,14 @@ def get_country(
             max_length=100,
         ),
     ],
-) -> Country:
+) -> Response:
     """One country and how many estimates name it."""
     try:
         alpha2 = parse_country(code, "code")
     except BadParameter as exc:
         exc.params[0].location = "path"
         raise
-    return queries.get_country(session, alpha2)
+    return json_response(request, queries.get_country(session, alpha2))
 
 
 SourceId = Annotated[
@@ -100,7 +99,7 @@ DocumentId = Annotated[
 @sources.get(
     "", summary="List sources", response_model=Page[Source], responses=ERRORS | EXPORT_RESPONSES
 )
-def list_sources(request: Request, fmt: FormatDep, session: SessionDep, page: PageDep) -> Any:
+def list_sources(request: Request, fmt: FormatDep, session: ReadSessionDep, page: PageDep) -> Any:
     """Organisations and people that publish or assert figures, in id order."""
     return respond(
         request,
@@ -118,9 +117,9 @@ def list_sources(request: Request, fmt: FormatDep, session: SessionDep, page: Pa
 @sources.get(
     "/{source_id}", summary="One source", response_model=SourceDetail, responses=ERRORS_404
 )
-def get_source(session: SessionDep, source_id: SourceId, response: Response) -> SourceDetail:
+def get_source(request: Request, session: ReadSessionDep, source_id: SourceId) -> Response:
     """One source, its counts, and the documents it published."""
-    return with_etag(response, queries.get_source(session, source_id))
+    return json_response(request, queries.get_source(session, source_id))
 
 
 @documents.get(
@@ -129,7 +128,7 @@ def get_source(session: SessionDep, source_id: SourceId, response: Response) -> 
 def list_documents(
     request: Request,
     fmt: FormatDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     page: PageDep,
     kind: Annotated[
         list[DocumentKind] | None, Query(description="document kind (repeat for OR)")
@@ -156,11 +155,9 @@ def list_documents(
 @documents.get(
     "/{document_id}", summary="One document", response_model=DocumentDetail, responses=ERRORS_404
 )
-def get_document(
-    session: SessionDep, document_id: DocumentId, response: Response
-) -> DocumentDetail:
+def get_document(request: Request, session: ReadSessionDep, document_id: DocumentId) -> Response:
     """One document: what it cites, what cites it, the estimates it states, its quotes."""
-    return with_etag(response, queries.get_document(session, document_id))
+    return json_response(request, queries.get_document(session, document_id))
 
 
 @vocabularies.get(
@@ -169,7 +166,7 @@ def get_document(
     response_model=Page[Metric],
     responses=ERRORS | EXPORT_RESPONSES,
 )
-def list_metrics(request: Request, fmt: FormatDep, session: SessionDep, page: PageDep) -> Any:
+def list_metrics(request: Request, fmt: FormatDep, session: ReadSessionDep, page: PageDep) -> Any:
     """What can be measured: each metric with its unit and whether it is a stock or a flow."""
     return respond(
         request,
@@ -190,7 +187,7 @@ def list_metrics(request: Request, fmt: FormatDep, session: SessionDep, page: Pa
     response_model=Page[Sector],
     responses=ERRORS | EXPORT_RESPONSES,
 )
-def list_sectors(request: Request, fmt: FormatDep, session: SessionDep, page: PageDep) -> Any:
+def list_sectors(request: Request, fmt: FormatDep, session: ReadSessionDep, page: PageDep) -> Any:
     """Industries the workers are reported in."""
     return respond(
         request,
@@ -211,4 +208,4 @@ async def list_hedges(request: Request) -> Any:
     is read as an interval when figures are compared: every value's `interval.rule` is one
     of these ids. The stored low and high stay what the text says."""
     rules = hedges.rules()
-    return page_response(Rows(rules, None), PageParams(limit=len(rules)), request_url(request))
+    return page_response(request, Rows(rules, None), PageParams(limit=len(rules)))

@@ -4,15 +4,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
-from app.api.deps import PageDep
-from app.db import SessionDep
+from app.api.deps import PageDep, ReadSessionDep
 from app.errors import problem_responses
 from app.exports import EXPORT_RESPONSES, FormatDep
 from app.filters import parse_timestamp
-from app.pagination import Page
+from app.pagination import Page, PageParams
 from app.queries import changes as queries
-from app.responder import Listing, page_response, request_url, respond
-from app.schemas.read import Change
+from app.responder import Listing, page_response, respond
+from app.schemas.read import Change, Release
 
 router = APIRouter(tags=["changes"])
 
@@ -28,7 +27,7 @@ ResourceType = Literal["source", "document", "estimate", "citation"]
 def list_changes(
     request: Request,
     fmt: FormatDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     page: PageDep,
     since: Annotated[
         str | None,
@@ -69,10 +68,23 @@ def list_changes(
 )
 def estimate_history(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     page: PageDep,
     estimate_id: Annotated[str, Path(description="the estimate's id", max_length=120)],
 ) -> Any:
     """Each version of the estimate (and changes to its citations), oldest first."""
     rows = queries.estimate_history(session, estimate_id, page)
-    return page_response(rows, page, request_url(request))
+    return page_response(request, rows, page)
+
+
+@router.get(
+    "/v1/releases",
+    summary="Named data releases",
+    response_model=Page[Release],
+    responses=problem_responses(400),
+)
+def list_releases(request: Request, session: ReadSessionDep) -> Any:
+    """Data versions named for citing (`dprk-labor release NAME`): read one with
+    `as_of=NAME`; every answer's `meta.data_version` says which version it is of."""
+    rows = queries.list_releases(session)
+    return page_response(request, rows, PageParams(limit=max(len(rows.items), 1)))

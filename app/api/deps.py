@@ -5,13 +5,18 @@ hopping to a worker thread for each (measured: most of a list request's overhead
 """
 
 import types
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Union, get_args, get_origin
 
+import anyio
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 from starlette.datastructures import URL
 
+from app import as_of as as_of_
 from app import responder
+from app.db import SessionDep, one_snapshot
 from app.errors import BadParameter
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageParams
 
@@ -105,3 +110,40 @@ async def request_url(request: Request) -> URL:
 
 
 UrlDep = Annotated[URL, Depends(request_url)]
+
+
+AsOfQuery = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="answer as the data stood then: an RFC 3339 time with its offset, a data "
+        "version (`meta.data_version` of an earlier answer) or a data release's name "
+        "(/v1/releases). Such an answer never changes, and says so (`Cache-Control: immutable`)",
+        examples=["2024-03-07T12:00:00Z"],
+    ),
+]
+
+
+async def read_session(
+    request: Request, session: SessionDep, as_of: AsOfQuery = None
+) -> AsyncIterator[Session]:
+    """The session a read runs on: the data now, or as of `as_of=` (app.as_of)."""
+    if as_of is None:
+        request.state.reading = responder.Reading(session)
+        yield session
+        return
+    asked, snapshot = await anyio.to_thread.run_sync(_as_of, session, as_of)
+    request.state.reading = responder.Reading(snapshot, asked)
+    try:
+        yield snapshot
+    finally:
+        snapshot.close()
+
+
+def _as_of(session: Session, value: str) -> tuple[as_of_.AsOf, Session]:
+    one_snapshot(session)  # the version and the copy it is built from: one moment
+    asked = as_of_.resolve(session, value)
+    return asked, as_of_.snapshot_session(session, asked.version)
+
+
+ReadSessionDep = Annotated[Session, Depends(read_session)]

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.api.deps import PageDep
-from app.db import SessionDep, one_snapshot
+from app.api.deps import PageDep, ReadSessionDep
+from app.db import one_snapshot
 from app.enums import EstimateStatus
 from app.errors import BadParameter, problem_responses
 from app.exports import EXPORT_RESPONSES, Format, FormatDep
@@ -28,7 +28,7 @@ from app.pagination import Page
 from app.queries import estimates as queries
 from app.responder import (
     Listing,
-    item_response,
+    json_response,
     request_url,
     respond,
     undated_headers,
@@ -190,7 +190,7 @@ EstimateId = Annotated[
 )
 def list_estimates(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     filters: Annotated[EstimateFilters, Depends(estimate_filters)],
     page: PageDep,
     fmt: FormatDep,
@@ -273,8 +273,8 @@ def list_estimates(
     response_model=EstimateDetail,
     responses=problem_responses(400, 404),
 )
-def get_estimate(session: SessionDep, estimate_id: EstimateId) -> Response:
+def get_estimate(request: Request, session: ReadSessionDep, estimate_id: EstimateId) -> Response:
     """The estimate, its claimant and origin document, and every citation with its quote.
 
     The `ETag` header is what a PATCH or DELETE must send back in `If-Match`."""
-    return item_response(*queries.get_estimate(session, estimate_id))
+    return json_response(request, queries.get_estimate(session, estimate_id))

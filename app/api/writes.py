@@ -8,15 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import read_model, records
+from app.api.deps import ReadSessionDep
 from app.auth import AdminDep, EditorDep, bearer
-from app.db import SessionDep, WriteSessionDep
+from app.db import WriteSessionDep
 from app.enums import Action, EstimateStatus
 from app.errors import Conflict, InvalidBody, InvalidParam, NotFound, problem_responses
 from app.http import check_if_match, with_etag
@@ -24,6 +25,7 @@ from app.models import ApiKey, Citation, Document, Estimate, Source, document_ci
 from app.queries import catalog as catalog_queries
 from app.queries import estimates as estimate_queries
 from app.rendering import Rendered, etag_of
+from app.responder import json_response
 from app.schemas import read
 from app.schemas.seed import CitationWrite, DocumentWrite, EstimateIn, SourceIn, patch_model
 
@@ -469,9 +471,9 @@ def retract_estimate(
     response_model=read.CitationDetail,
     responses=problem_responses(400, 404),
 )
-def get_citation(session: SessionDep, citation_id: CitationId, response: Response) -> Any:
+def get_citation(request: Request, session: ReadSessionDep, citation_id: CitationId) -> Response:
     """A quote stating an estimate, and the document it is from."""
-    return with_etag(response, _citation(session, citation_id))
+    return json_response(request, _citation(session, citation_id))
 
 
 @router.post(

@@ -1,6 +1,6 @@
 """All tables; importing this module registers them on `Base.metadata`."""
 
-from app.models.audit import ApiKey, Change
+from app.models.audit import ApiKey, Change, Release
 from app.models.base import Base
 from app.models.estimates import (
     Citation,
@@ -22,6 +22,7 @@ __all__ = [
     "Estimate",
     "Metric",
     "MetricRelation",
+    "Release",
     "Sector",
     "Source",
     "document_cite",

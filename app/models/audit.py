@@ -39,3 +39,14 @@ class Change(Base):
     estimate_id: Mapped[str | None] = mapped_column(String(120))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Release(Base):
+    """A named data release: a data version marked for citing (`dprk-labor release NAME`)."""
+
+    __tablename__ = "release"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    notes: Mapped[str | None] = mapped_column(String(1000))

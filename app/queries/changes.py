@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
-from app.models import Change, Estimate
+from app.models import Change, Estimate, Release
 from app.pagination import PageParams, Rows, SortKey
 from app.queries.common import fetch_page
 from app.schemas import read
@@ -44,6 +44,12 @@ def estimate_history(session: Session, estimate_id: str, params: PageParams) -> 
         if exists is None:
             raise NotFound(f"no estimate with id {estimate_id!r}")
     return _page(session, select(Change).where(Change.estimate_id == estimate_id), params)
+
+
+def list_releases(session: Session) -> Rows:
+    """Every named release, oldest first (they are few: no paging)."""
+    releases = session.scalars(select(Release).order_by(Release.data_version, Release.name))
+    return Rows([read.Release.model_validate(r, from_attributes=True) for r in releases], None)
 
 
 def data_version(session: Session, at: datetime | None = None) -> int:

@@ -247,6 +247,15 @@ class Change(BaseModel):
     )
 
 
+class Release(BaseModel):
+    """A named data release: a data version marked for citing."""
+
+    name: str = Field(description="pass as `as_of=` to read the data as released")
+    data_version: int = Field(description="the data version it names")
+    created_at: datetime
+    notes: str | None
+
+
 class EstimateDetail(EstimateSummary):
     citations: list[Citation]
 

@@ -159,6 +159,7 @@ def document_record(d: Document) -> DocumentWrite:
         coverage_start=d.coverage_start,
         coverage_end=d.coverage_end,
         url=d.url,
+        url_note=d.url_note,
         un_symbol=d.un_symbol,
         is_public=d.is_public,
         language=d.language,

@@ -67,6 +67,8 @@ class Document(Base):
     coverage_start: Mapped[date | None] = mapped_column(Date)
     coverage_end: Mapped[date | None] = mapped_column(Date)
     url: Mapped[str | None] = mapped_column(Text)
+    # Why there is no URL ("no public URL known: the text does not give one").
+    url_note: Mapped[str | None] = mapped_column(Text)
     un_symbol: Mapped[str | None] = mapped_column(String(60))
     is_public: Mapped[bool] = mapped_column(Boolean)
     language: Mapped[str] = mapped_column(String(10))

@@ -124,6 +124,10 @@ class Document(DocumentRef):
     coverage_start: date | None = Field(description="first day of the period the document covers")
     coverage_end: date | None
     url: str | None
+    url_note: str | None = Field(
+        description="why there is no URL, when there is none",
+        examples=["no public URL known: the text does not give one"],
+    )
     un_symbol: str | None = Field(description="UN document symbol, where known")
     is_public: bool
     language: str

@@ -162,6 +162,12 @@ class DocumentFields(Record):
     coverage_start: IsoDate | None = None
     coverage_end: IsoDate | None = None
     url: str | None = None
+    url_note: Text | None = Field(
+        None,
+        description="why there is no URL, stated in citations: e.g. 'no public URL known: "
+        "the text does not give one'; only with `url: null`",
+        examples=["no public URL known: the text does not give one"],
+    )
     un_symbol: str | None = Field(None, max_length=column_length(Document.un_symbol))
     is_public: bool = True
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")] = Field(
@@ -180,6 +186,8 @@ class DocumentFields(Record):
             raise ValueError("coverage_start and coverage_end go together")
         if self.coverage_start and self.coverage_end and self.coverage_start > self.coverage_end:
             raise ValueError("coverage_start is after coverage_end")
+        if self.url is not None and self.url_note is not None:
+            raise ValueError("url_note says why there is no URL: send it with url: null")
         return self
 
 
@@ -187,6 +195,13 @@ class DocumentIn(DocumentFields):
     """A document in seed_data/documents.yaml; its full text lives in a file."""
 
     text_file: str | None = Field(None, description="path under seed_data/ of the full text")
+
+    @model_validator(mode="after")
+    def _url_or_why_not(self) -> Self:
+        # The seed data never leaves a reader guessing: a URL, or the reason there is none.
+        if self.url is None and self.url_note is None:
+            raise ValueError("a document without a url needs a url_note saying why")
+        return self
 
 
 class DocumentWrite(DocumentFields):

@@ -103,3 +103,19 @@ class EstimateDetailItem(EstimateItem):
     """One estimate with its citations: schemas.read.EstimateDetail."""
 
     citations: list[CitationItem]
+
+
+class CitedDocument(TypedDict):
+    """A document as a citation names it: who published it, when, and where to find it."""
+
+    id: str
+    title: str
+    kind: str
+    publisher: str | None  # the publishing source's name
+    published_on: date | None
+    published_precision: str
+    url: str | None
+    url_note: str | None
+    un_symbol: str | None
+    is_public: bool
+    language: str

@@ -9,7 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app import docs
-from app.api import analysis, catalog, changes, estimates, health, writes
+from app.api import analysis, catalog, changes, cite, estimates, health, writes
 from app.api.deps import strict_query
 from app.cache import ResponseCache
 from app.config import get_settings
@@ -51,6 +51,7 @@ def create_app() -> FastAPI:
     docs.install(app)
     for router in (
         estimates.router,
+        cite.router,
         analysis.router,
         changes.router,
         writes.router,

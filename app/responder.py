@@ -24,7 +24,7 @@ from app.as_of import AsOf
 from app.exports import Format, export
 from app.pagination import PageParams, Rows
 from app.queries.changes import data_version
-from app.rendering import render, rendered
+from app.rendering import etag_of_bytes, render, rendered
 
 JSON = "application/json"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -132,10 +132,24 @@ def json_response(request: Request, body: Any) -> Response:
     return _json(request, item.json, item.etag)
 
 
-def _json(request: Request, body: bytes, etag: str) -> Response:
+def representation_response(
+    request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None
+) -> Response:
+    """A 200 with a body rendered already in another format than JSON (a citation), with
+    its ETag and data version."""
+    return _json(request, body, etag_of_bytes(body), media_type, headers)
+
+
+def _json(
+    request: Request,
+    body: bytes,
+    etag: str,
+    media_type: str = JSON,
+    more: dict[str, str] | None = None,
+) -> Response:
     read = reading(request)
-    headers = {"ETag": etag} | (read.headers() if read else {})
-    return Response(body, media_type=JSON, headers=headers)
+    headers = {"ETag": etag} | (read.headers() if read else {}) | (more or {})
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def request_url(request: Request) -> URL:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.config import get_settings
-from app.items import CitedDocument, EstimateDetailItem, PeriodItem
+from app.items import CitedDocument, CiteItem, EstimateDetailItem, PeriodItem
 
 NO_URL = "no public URL known"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -152,7 +152,7 @@ def figure_citation(
     return FigureCitation(detail, documents[origin_id], appeared)
 
 
-def short_cite(detail: EstimateDetailItem) -> dict[str, str]:
+def short_cite(detail: EstimateDetailItem) -> CiteItem:
     """The estimate detail's `cite`: the sentence without what changes with every write
     (data version, access date), and the permalink of the figure's citations. Built from
     what the detail shows only, so that the read model keeps it right."""

@@ -99,10 +99,16 @@ class CitationItem(TypedDict):
     locator: str | None
 
 
+class CiteItem(TypedDict):
+    text: str
+    url: str
+
+
 class EstimateDetailItem(EstimateItem):
     """One estimate with its citations: schemas.read.EstimateDetail."""
 
     citations: list[CitationItem]
+    cite: CiteItem
 
 
 class CitedDocument(TypedDict):

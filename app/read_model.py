@@ -26,7 +26,9 @@ from sqlalchemy.orm import Session
 from app.models import estimate_item
 from app.rendering import etag_of_bytes, render
 
-SHAPE = 1
+SHAPE = 2  # 2: the detail's `cite`
+# What the detail shows and a list item does not.
+DETAIL_ONLY = ("citations", "cite")
 BATCH = 500
 
 _I = estimate_item.c
@@ -50,7 +52,7 @@ def rows_of(session: Session, ids: Iterable[str]) -> list[dict[str, Any]]:
 
     out = []
     for eid, detail in details(session, list(ids)).items():
-        item = render({k: v for k, v in detail.items() if k != "citations"})
+        item = render({k: v for k, v in detail.items() if k not in DETAIL_ONLY})
         whole = render(detail)
         out.append(
             {

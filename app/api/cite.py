@@ -29,7 +29,15 @@ _OK: dict[int | str, dict[str, Any]] = {
         "description": "The citation in the style asked for: `text`, `apa` and `chicago` as "
         "plain text, the others in their own media types.",
         "content": {
-            cite_styles.TEXT: {"schema": {"type": "string"}},
+            cite_styles.TEXT: {
+                "schema": {"type": "string"},
+                "example": "North Korean workers abroad: Around 100,000 (worldwide, 2023). "
+                "Claimed by UN Security Council Panel of Experts on North Korea sanctions in "
+                "“UN Panel of Experts report on DPRK sanctions covering July 2023 to January "
+                "2024” (7 Mar 2024; no public URL known: ...). Reported in ... Source: "
+                "dprk-labor-api: ..., http://127.0.0.1:8000/v1/estimates/"
+                "panel-2024-workers-abroad-2023 (data version 81; accessed 2026-12-02).\n",
+            },
             **{
                 cite_styles.MEDIA_TYPES[s]: {"schema": {"type": "string"}, "example": e}
                 for s, e in _EXAMPLES.items()

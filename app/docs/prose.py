@@ -41,6 +41,16 @@ adds what it cites, what cites it, its quotes and, where the API holds it, its f
 
 ## How to cite
 
+Every figure has a ready citation: `GET /v1/estimates/{estimate_id}/cite` gives one
+paragraph to paste (the figure in words, who claims it in which document, the outlets that
+reported it, and this dataset with the figure's permalink, the data version and the day),
+and `style=apa`, `chicago`, `csl-json` (for Zotero, Pandoc or any CSL processor), `bibtex`
+or `ris` gives the references for a reference manager. One estimate's `cite` holds the
+sentence and that link. An outlet that repeats the Panel's figure is named as where it
+appeared, not as its source; `via=<document id>` names only the article you read it in.
+`GET /v1/documents/{document_id}/cite` does the same for a document. A document with no
+URL says why (`url_note`), and its citation says "no public URL known".
+
 Cite the publication, not this API: a citation's `quote` with its document's `title`,
 publisher and date (`published_on`, read with `published_precision`: `2024-01-01` with
 `year` means "in 2024"). Name the claimant when the document only repeats someone else's
@@ -77,6 +87,11 @@ TAGS: list[dict[str, Any]] = [
         "qualifier and original wording, a period, a scope, the claimant and the document the "
         "claim originates in. One estimate adds every citation with its verbatim quote. "
         "**Start here.**",
+    },
+    {
+        "name": "citing",
+        "description": "Ready citations of a figure or a document: a sentence to paste, "
+        "APA, Chicago, CSL-JSON, BibTeX and RIS, each naming the data version and the day.",
     },
     {
         "name": "analysis",

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from app import hedges
+from app.citations import estimate_cite_path, permalink, short_cite
 from app.enums import INVERSE, SAME_QUANTITY, EstimateStatus, Per, RelationRead
 from app.errors import BadParameter, NotFound
 from app.filters import EstimateFilters, EstimateSort, Match, PerFilter, Undated
@@ -499,7 +500,13 @@ def details(session: Session, ids: list[str]) -> dict[str, EstimateDetailItem]:
                 "locator": c.locator,
             }
         )
-    return {i["id"]: EstimateDetailItem(**i, citations=quotes[i["id"]]) for i in items}
+    out = {}
+    for i in items:
+        # `cite` last: get_estimate checks the stored detail's end for its permalink.
+        detail = EstimateDetailItem(**i, citations=quotes[i["id"]], cite={"text": "", "url": ""})
+        detail["cite"] = short_cite(detail)
+        out[i["id"]] = detail
+    return out
 
 
 DETAIL = select(estimate_item.c.detail, estimate_item.c.detail_etag).where(
@@ -514,11 +521,19 @@ def get_estimate(session: Session, estimate_id: str) -> Rendered:
     ETag: from the read model, or built from the tables when it holds no fresh copy; 404
     if there is none."""
     for detail, etag in plain_rows(session, DETAIL, {"id": estimate_id}):
-        return Rendered(detail.encode(), etag)
+        body = detail.encode()
+        # Kept with the permalinks of its day: built afresh if PUBLIC_URL changed since.
+        if body.endswith(_cite_url_tail(estimate_id)):
+            return Rendered(body, etag)
     found = details(session, [estimate_id])
     if estimate_id not in found:
         raise NotFound(f"no estimate with id {estimate_id!r}")
     return rendered(found[estimate_id])
+
+
+def _cite_url_tail(estimate_id: str) -> bytes:
+    """How a detail rendered with today's permalinks ends."""
+    return b'"url":' + orjson.dumps(permalink(estimate_cite_path(estimate_id))) + b"}}"
 
 
 def _document_ref(r: RowMapping) -> DocumentRef:

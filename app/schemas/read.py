@@ -260,8 +260,23 @@ class Release(BaseModel):
     notes: str | None
 
 
+class Cite(BaseModel):
+    """A short citation of the figure; its `url` gives it in every style, with the data
+    version and the day."""
+
+    text: str = Field(
+        description="the figure in words, its claimant and origin document, and the outlets "
+        "that reported it"
+    )
+    url: str = Field(
+        description="the figure's citation (`?style=apa|chicago|csl-json|bibtex|ris`; "
+        "`via=<document id>` names the document the reader saw)"
+    )
+
+
 class EstimateDetail(EstimateSummary):
     citations: list[Citation]
+    cite: Cite = Field(description="how to cite the figure")
 
 
 class CitationInDocument(BaseModel):

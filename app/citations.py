@@ -100,10 +100,11 @@ def _where(doc: CitedDocument) -> str:
 def document_words(doc: CitedDocument, *, name_publisher: bool = True) -> str:
     """A document as a sentence names it: publisher, “title” (date; URL or why none)."""
     published = date_label(doc["published_on"], doc["published_precision"]) or "undated"
+    by = f"by {doc['byline']}, " if doc["byline"] else ""
     if not doc["publisher"]:
-        return f"{_quoted(doc['title'])} (publisher not named, {published}; {_where(doc)})"
+        return f"{_quoted(doc['title'])} ({by}publisher not named, {published}; {_where(doc)})"
     who = f"{doc['publisher']}, " if name_publisher else ""
-    return f"{who}{_quoted(doc['title'])} ({published}; {_where(doc)})"
+    return f"{who}{_quoted(doc['title'])} ({by}{published}; {_where(doc)})"
 
 
 def figure_words(detail: EstimateDetailItem) -> str:
@@ -197,8 +198,9 @@ def document_csl(doc: CitedDocument) -> dict[str, Any]:
     """A document as a CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/)."""
     kind = CSL_TYPES.get(doc["kind"], "document")
     item: dict[str, Any] = {"id": doc["id"], "type": kind, "title": doc["title"]}
+    if doc["byline"] or doc["publisher"]:
+        item["author"] = [{"literal": doc["byline"] or doc["publisher"]}]
     if doc["publisher"]:
-        item["author"] = [{"literal": doc["publisher"]}]
         item["publisher"] = doc["publisher"]
         if kind == "article-newspaper":
             item["container-title"] = doc["publisher"]

@@ -118,6 +118,7 @@ class CitedDocument(TypedDict):
     title: str
     kind: str
     publisher: str | None  # the publishing source's name
+    byline: str | None
     published_on: date | None
     published_precision: str
     url: str | None

@@ -154,6 +154,7 @@ def document_record(d: Document) -> DocumentWrite:
         title=d.title,
         kind=d.kind,
         publisher=d.publisher_id,
+        byline=d.byline,
         published_on=d.published_on,
         published_precision=d.published_precision,
         coverage_start=d.coverage_start,

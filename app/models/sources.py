@@ -62,6 +62,8 @@ class Document(Base):
     title: Mapped[str] = mapped_column(Text)
     kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind, "document_kind"))
     publisher_id: Mapped[str | None] = mapped_column(ForeignKey("source.id"), index=True)
+    # The author the text names, when not the publisher ("By Reuters" on another's page).
+    byline: Mapped[str | None] = mapped_column(String(300))
     published_on: Mapped[date | None] = mapped_column(Date)
     published_precision: Mapped[Precision] = mapped_column(str_enum(Precision, "precision"))
     coverage_start: Mapped[date | None] = mapped_column(Date)

@@ -121,6 +121,9 @@ class DocumentRef(Out):
 
 class Document(DocumentRef):
     publisher: SourceRef | None
+    byline: str | None = Field(
+        description="the author the text names, when not the publisher", examples=["Reuters"]
+    )
     coverage_start: date | None = Field(description="first day of the period the document covers")
     coverage_end: date | None
     url: str | None

@@ -157,6 +157,14 @@ class DocumentFields(Record):
     title: Text
     kind: DocumentKind
     publisher: Slug | None = Field(None, description="source id; null when the text names none")
+    byline: Text | None = Field(
+        None,
+        max_length=column_length(Document.byline),
+        description="the author the text names when it is not the publisher, as printed "
+        "without 'By' (a Reuters article on The Moscow Times' page: 'Reuters'); citations "
+        "name it as the author and the publisher as the outlet",
+        examples=["Reuters"],
+    )
     published_on: IsoDate | None = None
     published_precision: Precision = Precision.unknown
     coverage_start: IsoDate | None = None

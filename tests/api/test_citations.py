@@ -127,7 +127,7 @@ def test_russias_permit_figure_names_its_unpublished_report_and_the_moscow_times
     assert "(Mar 2019; no public URL known: unpublished (seen by Reuters))" in text
     assert (
         "Reported in The Moscow Times, “Russia Tells UN It Sent Home Over Half of North Korean "
-        f"Workers in 2018” (26 Mar 2019; {MOSCOW_TIMES_URL})." in text
+        f"Workers in 2018” (by Reuters, 26 Mar 2019; {MOSCOW_TIMES_URL})." in text
     )
 
 
@@ -136,7 +136,9 @@ def test_apa_and_chicago_give_one_reference_a_line_origin_first(client, session)
     apa = cite(client, RUSSIA, style="apa").text.splitlines()
     assert apa[0].startswith("Government of the Russian Federation. (2019). Russian Federation")
     assert apa[0].endswith("[no public URL known: unpublished (seen by Reuters)]")
-    assert apa[1].startswith("The Moscow Times. (2019, March 26). Russia Tells UN")
+    # Reuters wrote it, The Moscow Times carried it
+    assert apa[1].startswith("Reuters. (2019, March 26). Russia Tells UN")
+    assert "in 2018. The Moscow Times. https://" in apa[1]
     assert apa[1].endswith(MOSCOW_TIMES_URL)
     assert f"(Version {version}) [Dataset]" in apa[2]
     assert permalink(f"/v1/estimates/{RUSSIA}") in apa[2]
@@ -180,6 +182,7 @@ def test_bibtex_parses_back(client):
     assert report["note"] == "no public URL known: unpublished (seen by Reuters)"
     assert (report["year"], report["month"]) == ("2019", "mar")
     assert article.entry_type == "article" and article["journal"] == "The Moscow Times"
+    assert article["author"] == "Reuters"
     assert article["url"] == MOSCOW_TIMES_URL
     assert (
         article["title"] == "Russia Tells UN It Sent Home Over Half of North Korean Workers in 2018"
@@ -206,7 +209,7 @@ def test_a_document_is_cited_with_its_url_or_why_it_has_none(client, session):
     assert r.status_code == 200 and r.headers["content-type"] == STYLES["text"]
     assert r.text.startswith(
         "The Moscow Times, “Russia Tells UN It Sent Home Over Half of North Korean Workers in "
-        f"2018” (26 Mar 2019; {MOSCOW_TIMES_URL}). Recorded in "
+        f"2018” (by Reuters, 26 Mar 2019; {MOSCOW_TIMES_URL}). Recorded in "
     )
     assert f"/v1/documents/{MOSCOW_TIMES} (data version {data_version(session)}" in r.text
     text = client.get(f"/v1/documents/{ARTICLE}/cite").text
@@ -225,7 +228,8 @@ def test_the_document_says_why_it_has_no_url(client):
     assert doc["url_note"] == "no public URL known: the text does not give one"
     moscow = client.get(f"/v1/documents/{MOSCOW_TIMES}").json()
     assert moscow["url"] == MOSCOW_TIMES_URL and moscow["url_note"] is None
-    assert moscow["publisher"]["name"] == "The Moscow Times"
+    assert moscow["publisher"]["name"] == "The Moscow Times" and moscow["byline"] == "Reuters"
+    assert client.get(f"/v1/documents/{RFA}").json()["byline"] is None
 
 
 # --- awkward titles, through the write API --------------------------------------------------
@@ -359,3 +363,43 @@ def test_the_short_cite_follows_an_edit_of_a_citing_document(client, session):
     read_model.refill(session)
     short = client.get(f"/v1/estimates/{PANEL}").json()["cite"]["text"]
     assert "Radio Free Asia, “A new title” (2024)" in short
+
+
+def test_the_short_cite_follows_the_public_url(client, monkeypatch):
+    from app.config import get_settings
+
+    before = client.get(f"/v1/estimates/{PANEL}")
+    try:
+        monkeypatch.setenv("PUBLIC_URL", "https://figures.example.org/api")
+        get_settings.cache_clear()
+        after = client.get(f"/v1/estimates/{PANEL}")
+        url = f"https://figures.example.org/api/v1/estimates/{PANEL}/cite"
+        assert after.json()["cite"]["url"] == url
+        assert after.headers["etag"] != before.headers["etag"]
+        assert (
+            f"https://figures.example.org/api/v1/estimates/{PANEL} (data"
+            in cite(client, PANEL).text
+        )
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert client.get(f"/v1/estimates/{PANEL}").content == before.content
+
+
+def test_a_url_note_goes_only_with_no_url(client, session):
+    from app.schemas.seed import DocumentIn
+
+    key = auth.create_key(session, "ed", Role.editor)
+    session.flush()
+    body = {
+        "id": "both-2024",
+        "title": "Both",
+        "kind": "report",
+        "url": "https://example.org/x",
+        "url_note": "no public URL known: the text does not give one",
+    }
+    r = client.post("/v1/documents", json=body, headers={"Authorization": f"Bearer {key}"})
+    assert r.status_code == 422 and "url_note" in r.json()["detail"]
+    # The seed data never leaves it unsaid.
+    with pytest.raises(ValueError, match="url_note"):
+        DocumentIn(id="silent", title="Silent", kind="report")

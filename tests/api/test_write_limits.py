@@ -13,6 +13,7 @@ from tests.api.test_writes import DOCUMENT, ESTIMATE, SOURCE, assert_problem, be
 LIMITED = [
     ("sources", SOURCE | {"id": "limit-source"}, "name", 300),
     ("documents", DOCUMENT | {"id": "limit-document"}, "un_symbol", 60),
+    ("documents", DOCUMENT | {"id": "limit-document"}, "byline", 300),
     ("estimates", ESTIMATE | {"id": "limit-estimate"}, "value.unit", 30),
     ("estimates", ESTIMATE | {"id": "limit-estimate"}, "scope.place", 300),
     ("estimates", ESTIMATE | {"id": "limit-estimate"}, "citations.0.locator", 200),

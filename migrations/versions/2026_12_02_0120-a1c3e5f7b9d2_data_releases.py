@@ -1,8 +1,8 @@
 """data releases
 
 Revision ID: a1c3e5f7b9d2
-Revises: 7b3e9d1c4a50
-Create Date: 2026-12-02 01:00:00
+Revises: a3d5e7f9b1c2
+Create Date: 2026-12-02 01:20:00
 
 Named data releases: `dprk-labor release NAME` marks the current data version (the id of
 the audit log's latest entry) so that datasets cited by version can be read with
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a1c3e5f7b9d2"
-down_revision: str | None = "7b3e9d1c4a50"
+down_revision: str | None = "a3d5e7f9b1c2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -29,6 +29,7 @@ class PeriodItem(TypedDict):
     start: date | None
     end: date | None
     precision: str
+    label: str | None
     text: str
 
 

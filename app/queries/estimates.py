@@ -54,6 +54,7 @@ from app.models import (
     estimate_sector,
 )
 from app.pagination import PageParams, Rows, SortKey
+from app.periods import period_label
 from app.queries.common import (
     contains_text,
     count_rows,
@@ -620,6 +621,7 @@ def _summary_of_row(
             "start": r["period_start"],
             "end": r["period_end"],
             "precision": r["period_precision"],
+            "label": period_label(r["period_start"], r["period_end"], r["period_precision"]),
             "text": r["period_text"],
         },
         "scope": {"worldwide": r["worldwide"], "countries": countries, "place": r["place"]},

@@ -178,6 +178,12 @@ class Period(BaseModel):
     start: date | None = Field(description="first day (inclusive); null when the text gives none")
     end: date | None = Field(description="last day (inclusive)")
     precision: Precision
+    label: str | None = Field(
+        description="the period in words, as precisely as the text fixes it: `2024`, "
+        "`Aug 2024`, `Q3 2024`, `H1 2020`, `7 Mar 2024`, `Jul 2023 – Jan 2024`; null when "
+        "the period is unknown",
+        examples=["2023"],
+    )
     text: str = Field(
         description="the text's own time wording; empty when it has none (see notes)",
         examples=["in 2023"],

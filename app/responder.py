@@ -3,7 +3,8 @@
 A list is fetched page by page (`Listing.fetch`: PageParams -> Rows) and answered as
 - JSON: one page, `{"data": [...], "meta": {...}}` (app.pagination.PageMeta's shape), with
   the `next` link built here from the URL the client sees;
-- CSV or NDJSON: every page, streamed (app.exports).
+- CSV or NDJSON: every page, streamed; or a ZIP bundle of the CSV and what it is
+  (app.exports).
 One resource is answered by `item_response`. Every JSON answer carries a strong ETag made
 from its items' ETags (kept ready by the read model, or made from each item's JSON) and the
 meta: the body itself is never hashed twice or buffered to be hashed.
@@ -21,7 +22,7 @@ from starlette.datastructures import URL
 from starlette.responses import Response
 
 from app.as_of import AsOf
-from app.exports import Format, export
+from app.exports import Column, Format, More, export
 from app.pagination import PageParams, Rows
 from app.queries.changes import data_version
 from app.rendering import etag_of_bytes, render, rendered
@@ -68,9 +69,10 @@ class Listing:
     resource: str  # names an export's file
     model: type[BaseModel]  # an item's schema: an export's CSV columns
     fetch: Callable[[PageParams], Rows]
-    # CSV only: more cells for a page of items, under these columns
-    extra: Callable[[list[Any]], list[dict[str, Any]]] | None = None
-    extra_columns: list[str] = field(default_factory=list)
+    # exports only: what they add to a page of items (app.exports.More), and the CSV
+    # columns that adds, defined for a bundle's metadata
+    extra: Callable[[list[Any]], list[More]] | None = None
+    extra_columns: list[Column] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # more meta on a JSON page
     headers: dict[str, str] = field(default_factory=dict)  # more headers on an export
     session: Session | None = None  # an export's: one snapshot, closed when it ends
@@ -91,6 +93,7 @@ def respond(request: Request, fmt: Format, page: PageParams, listing: Listing) -
         extra_columns=listing.extra_columns,
         session=listing.session,
         headers=listing.headers | (read.headers() if read else {}),
+        meta=listing.meta,
     )
 
 

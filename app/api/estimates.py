@@ -11,7 +11,7 @@ from app.api.deps import PageDep, ReadSessionDep
 from app.db import one_snapshot
 from app.enums import EstimateStatus
 from app.errors import BadParameter, problem_responses
-from app.exports import EXPORT_RESPONSES, Format, FormatDep
+from app.exports import EXPORT_RESPONSES, Column, Format, FormatDep
 from app.filters import (
     DEFAULT_ESTIMATE_SORT,
     PERIOD_FORMATS,
@@ -172,6 +172,39 @@ async def estimate_filters(query: Annotated[EstimateQuery, Query()]) -> Estimate
     )
 
 
+# What an estimates export adds to each row (queries.provenance), after the item's own.
+EXPORT_COLUMNS = [
+    Column(
+        "citations",
+        "every quote stating the figure, one per line, as `[document id] quote`",
+        "text",
+    ),
+    Column(
+        "origin_document_url",
+        "where the origin document can be read; empty when no public URL is known",
+        "text, or empty",
+    ),
+    Column(
+        "origin_document_publisher_id",
+        "the origin document's publisher (a source id); empty when not known",
+        "text, or empty",
+    ),
+    Column("origin_document_publisher_name", "the origin document's publisher", "text, or empty"),
+    Column(
+        "origin_document_published_label",
+        "the origin document's publication date, as precisely as it is known (`2024`, "
+        "`Mar 2024`, `7 Mar 2024`); empty when unknown",
+        "text, or empty",
+    ),
+    Column(
+        "citing_document_urls",
+        "the URLs of the documents quoted as stating the figure, one per line, in the order "
+        "of `citations`; documents with no known URL are left out",
+        "text",
+    ),
+]
+
+
 EstimateId = Annotated[
     str,
     Path(
@@ -229,8 +262,16 @@ def list_estimates(
     `/v1/estimates?metric=workers_abroad&country=CN&period_from=2019&period_to=2024`.
 
     As CSV (`format=csv`), one row per estimate with flat columns (`metric_id`, `value_low`,
-    `period_start`, `scope_countries` joined by `;`, ...) and a `citations` column holding
-    each citation as `[document id] quote`, one per line.
+    `period_start`, `period_label`, `scope_countries` joined by `;`, ...), then where each
+    figure comes from: `citations` (each as `[document id] quote`, one per line), the
+    origin document's URL, publisher and publication date in words
+    (`origin_document_published_label`: an article dated only "2024" is `2024`), and the
+    URLs of the documents quoting it (`citing_document_urls`). NDJSON lines carry the same
+    (`origin_document.url`, `origin_document.publisher`, `origin_document.published_label`,
+    `citing_document_urls`). `bom=true` starts a CSV with a UTF-8 byte order mark for
+    spreadsheet programs; `format=zip` (or `/v1/estimates.zip?...`) is a bundle to keep: the
+    CSV, `metadata.json` (the query, the data version, the time, the licence, how to cite
+    the dataset, every column's meaning and type) and a README.txt.
 
     A date range leaves out figures whose period is unknown; `meta.undated` says how many
     matched every other filter, and `meta.undated_url` lists them (`undated=include` keeps
@@ -258,8 +299,8 @@ def list_estimates(
             "estimates",
             EstimateSummary,
             lambda p: queries.list_estimates(session, filters, sort, p),
-            extra=lambda items: queries.citation_cells(session, [i["id"] for i in items]),
-            extra_columns=["citations"],
+            extra=lambda items: queries.provenance(session, items),
+            extra_columns=EXPORT_COLUMNS,
             meta=undated_meta(left_out, url),
             headers=undated_headers(left_out, url),
             session=session if fmt is not Format.json else None,

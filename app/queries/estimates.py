@@ -9,13 +9,16 @@ from sqlalchemy import (
     RowMapping,
     Select,
     String,
+    Text,
     and_,
     bindparam,
+    cast,
     column,
     exists,
     func,
     literal,
     literal_column,
+    null,
     or_,
     select,
     text,
@@ -54,7 +57,7 @@ from app.models import (
     estimate_sector,
 )
 from app.pagination import PageParams, Rows, SortKey
-from app.periods import period_label
+from app.periods import date_label, period_label
 from app.queries.common import (
     contains_text,
     count_rows,
@@ -736,14 +739,77 @@ def summaries(session: Session, stmt: Select[Any]) -> list[EstimateItem]:
     return _items(session, plain_rows(session, list_columns(stmt)))
 
 
-def citation_cells(session: Session, ids: list[str]) -> list[dict[str, str]]:
-    """For CSV: each estimate's citations as `[document] quote` lines, in one query."""
-    lines: dict[str, list[str]] = {i: [] for i in ids}
-    rows = session.execute(
-        select(Citation.estimate_id, Citation.document_id, Citation.quote)
-        .where(Citation.estimate_id.in_(ids))
-        .order_by(Citation.estimate_id, Citation.id)
+# Built once: what an export adds to a page of estimates, in one statement: each
+# estimate's origin document (its URL and publisher) and each citation (its document's URL
+# and its quote), told apart by the first column.
+_D = Document.__table__.c
+_PROVENANCE = union_all(
+    select(
+        literal("o"),
+        _E.id,
+        _D.url,
+        Publisher.id,
+        Publisher.name,
+        cast(null(), String),
+        cast(null(), Text),
+        cast(null(), String),
     )
-    for estimate_id, document_id, quote in rows:
-        lines[estimate_id].append(f"[{document_id}] {quote}")
-    return [{"citations": "\n".join(lines[i])} for i in ids]
+    .join(Document, _D.id == _E.origin_document_id)
+    .outerjoin(Publisher, Publisher.id == _D.publisher_id)
+    .where(_E.id.in_(bindparam("ids", expanding=True))),
+    select(
+        literal("c"),
+        _C.estimate_id,
+        _D.url,
+        cast(null(), String),
+        cast(null(), String),
+        _C.document_id,
+        _C.quote,
+        _C.id,
+    )
+    .join(Document, _D.id == _C.document_id)
+    .where(_C.estimate_id.in_(bindparam("ids", expanding=True))),
+)
+
+
+def provenance(
+    session: Session, items: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], dict[str, str]]]:
+    """What an export adds to each of `items` (list items as JSON), in one query: fields
+    nested like the item (the origin document's URL, publisher and publication date in
+    words; the URLs of the documents quoted as stating it), and CSV-only cells (the
+    citations as `[document] quote` lines; those URLs one per line)."""
+    ids = [i["id"] for i in items]
+    origin: dict[str, Any] = {}
+    cited: dict[str, list[tuple[str, str, str, str | None]]] = {i: [] for i in ids}
+    if ids:
+        for kind, eid, url, pub_id, pub_name, doc_id, quote, cid in plain_rows(
+            session, _PROVENANCE, {"ids": ids}
+        ):
+            if kind == "o":
+                publisher = {"id": pub_id, "name": pub_name} if pub_id is not None else None
+                origin[eid] = {"url": url, "publisher": publisher}
+            else:
+                cited[eid].append((cid, doc_id, quote, url))
+    out = []
+    for item in items:
+        doc = item["origin_document"]
+        found = origin.get(item["id"], {"url": None, "publisher": None})
+        quotes = sorted(cited[item["id"]])
+        urls = list(dict.fromkeys(url for *_, url in quotes if url))
+        fields = {
+            "origin_document": found
+            | {
+                "published_label": date_label(
+                    date.fromisoformat(doc["published_on"]) if doc["published_on"] else None,
+                    doc["published_precision"],
+                )
+            },
+            "citing_document_urls": urls,
+        }
+        cells = {
+            "citations": "\n".join(f"[{doc_id}] {quote}" for _, doc_id, quote, _ in quotes),
+            "citing_document_urls": "\n".join(urls),
+        }
+        out.append((fields, cells))
+    return out

@@ -174,7 +174,8 @@ def short_cite(detail: EstimateDetailItem) -> CiteItem:
             outlets.append(f"{_quoted(doc['title'])} (publisher not named, {when})")
     if outlets:
         text += " Reported in " + "; ".join(dict.fromkeys(outlets)) + "."
-    return {"text": text, "url": permalink(estimate_cite_path(detail["id"]))}
+    # a path, as every link the API keeps: the responder prefixes PUBLIC_URL
+    return {"text": text, "url": estimate_cite_path(detail["id"])}
 
 
 # --- CSL-JSON ----------------------------------------------------------------------------

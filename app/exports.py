@@ -33,7 +33,7 @@ from app.db import one_snapshot
 from app.errors import BadParameter
 from app.pagination import MAX_LIMIT, PageParams, Rows
 from app.queries.changes import data_version
-from app.rendering import Rendered, rendered
+from app.rendering import Rendered, public, rendered
 
 
 class Format(StrEnum):
@@ -317,7 +317,7 @@ def _csv_chunks(
     for items in pages:
         buf.seek(0)
         buf.truncate()
-        data = [orjson.loads(i.json) for i in items]
+        data = [orjson.loads(public(i.json)) for i in items]
         extras = extra(data) if extra else [({}, {}) for _ in items]
         for item, (fields, cells) in zip(data, extras, strict=True):
             flat = flatten(merged(item, fields)) | cells
@@ -331,9 +331,9 @@ def _ndjson_chunks(
 ) -> Iterator[bytes]:
     for items in pages:
         if extra is None:
-            yield b"".join(i.json + b"\n" for i in items)
+            yield b"".join(public(i.json) + b"\n" for i in items)
             continue
-        data = [orjson.loads(i.json) for i in items]
+        data = [orjson.loads(public(i.json)) for i in items]
         yield b"".join(
             orjson.dumps(merged(item, fields)) + b"\n"
             for item, (fields, _) in zip(data, extra(data), strict=True)

@@ -68,6 +68,10 @@ class RelatedTo(TypedDict):
     relation: str
 
 
+class LinksItem(TypedDict):
+    self: str  # a path; the responder prefixes PUBLIC_URL (app.responder.public)
+
+
 class EstimateItem(TypedDict):
     """A list item: schemas.read.EstimateSummary."""
 
@@ -86,6 +90,7 @@ class EstimateItem(TypedDict):
     status: str
     superseded_by: str | None
     related_to: RelatedTo | None
+    links: LinksItem
 
 
 class CitationDocument(DocumentRef):

@@ -11,7 +11,11 @@ def _model_as_json(value: Any) -> Any:
     # One level at a time: orjson calls back for nested models, so a model may hold
     # plain dicts the query layer built (a page of estimates does).
     if isinstance(value, BaseModel):
-        return {name: getattr(value, name) for name in type(value).model_fields}
+        model = type(value)
+        return {
+            name: getattr(value, name)
+            for name in (*model.model_fields, *model.model_computed_fields)
+        }
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
@@ -28,6 +32,28 @@ def etag_of_bytes(data: bytes) -> str:
 def etag_of(body: Any) -> str:
     """A strong ETag for a body: it changes whenever its JSON does."""
     return rendered(body).etag
+
+
+# Every link the API builds is a path ("/v1/estimates/x"), kept so in the read model and
+# the answer cache; an answer's bytes get the public base URL (PUBLIC_URL) in front of each
+# on the way out (app.responder.public). Within JSON, `"self":"/v1/` and `"url":"/v1/` can
+# only be such links: a quote inside a string would have its quotation marks escaped.
+LINK_STARTS = (b'"self":"/v1/', b'"url":"/v1/')
+
+
+def with_base(body: bytes, base: str) -> bytes:
+    """`body` with `base` in front of every link path in it (LINK_STARTS)."""
+    for start in LINK_STARTS:
+        if start in body:
+            body = body.replace(start, start[:-4] + base.encode() + b"/v1/")
+    return body
+
+
+def public(body: bytes) -> bytes:
+    """A JSON body with every link in it made a permalink, from PUBLIC_URL."""
+    from app.config import get_settings
+
+    return with_base(body, get_settings().base_url)
 
 
 class Rendered(NamedTuple):

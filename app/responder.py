@@ -25,7 +25,7 @@ from app.as_of import AsOf
 from app.exports import Column, Format, More, export
 from app.pagination import PageParams, Rows
 from app.queries.changes import data_version
-from app.rendering import etag_of_bytes, render, rendered
+from app.rendering import etag_of_bytes, public, render, rendered
 
 JSON = "application/json"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -130,9 +130,11 @@ def page_response(
 def json_response(request: Request, body: Any) -> Response:
     """One resource: a 200 with `body` (shaped by the query layer, or rendered already by
     the read model; no response-model validation, which the tests do against the
-    documented schema) as JSON, with its ETag and data version."""
+    documented schema) as JSON, with its ETag, data version and canonical URL (its
+    permalink: the path asked for, without the query)."""
     item = rendered(body)
-    return _json(request, item.json, item.etag)
+    canonical = str(request_url(request).replace(query=""))
+    return _json(request, item.json, item.etag, more={"Link": f'<{canonical}>; rel="canonical"'})
 
 
 def representation_response(
@@ -152,6 +154,8 @@ def _json(
 ) -> Response:
     read = reading(request)
     headers = {"ETag": etag} | (read.headers() if read else {}) | (more or {})
+    if media_type == JSON:
+        body = public(body)
     return Response(body, media_type=media_type, headers=headers)
 
 

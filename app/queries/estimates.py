@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from app import hedges
-from app.citations import estimate_cite_path, permalink, short_cite
+from app.citations import short_cite
 from app.enums import INVERSE, SAME_QUANTITY, EstimateStatus, Per, RelationRead
 from app.errors import BadParameter, NotFound
 from app.filters import EstimateFilters, EstimateSort, Match, PerFilter, Undated
@@ -525,19 +525,11 @@ def get_estimate(session: Session, estimate_id: str) -> Rendered:
     ETag: from the read model, or built from the tables when it holds no fresh copy; 404
     if there is none."""
     for detail, etag in plain_rows(session, DETAIL, {"id": estimate_id}):
-        body = detail.encode()
-        # Kept with the permalinks of its day: built afresh if PUBLIC_URL changed since.
-        if body.endswith(_cite_url_tail(estimate_id)):
-            return Rendered(body, etag)
+        return Rendered(detail.encode(), etag)
     found = details(session, [estimate_id])
     if estimate_id not in found:
         raise NotFound(f"no estimate with id {estimate_id!r}")
     return rendered(found[estimate_id])
-
-
-def _cite_url_tail(estimate_id: str) -> bytes:
-    """How a detail rendered with today's permalinks ends."""
-    return b'"url":' + orjson.dumps(permalink(estimate_cite_path(estimate_id))) + b"}}"
 
 
 def _document_ref(r: RowMapping) -> DocumentRef:
@@ -638,6 +630,7 @@ def _summary_of_row(
         },
         "origin_document": _document_ref(r),
         "citation_count": r["citation_count"],
+        "links": {"self": f"/v1/estimates/{r['id']}"},
         "notes": r["notes"],
         "status": r["status"],
         "superseded_by": r["superseded_by_id"],

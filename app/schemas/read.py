@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from app.enums import (
     PER_MEANS,
@@ -29,6 +29,16 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class Links(BaseModel):
+    self: str = Field(
+        description="this resource's permalink, built from the API's configured public URL",
+        examples=["https://dprk-labor.example.org/v1/estimates/panel-2024-workers-abroad-2023"],
+    )
+
+
+LINKS_MEAN = "where this resource lives: `self`, its permalink"
+
+
 class CountryRef(Out):
     code: str = Field(description="ISO 3166-1 alpha-2", examples=["CN"])
     name: str = Field(examples=["China"])
@@ -39,6 +49,11 @@ class Country(CountryRef):
     numeric: str = Field(examples=["156"])
     official_name: str | None = Field(examples=["People's Republic of China"])
     estimate_count: int = Field(description="estimates whose scope names this country")
+
+    @computed_field(description=LINKS_MEAN)  # type: ignore[prop-decorator]
+    @property
+    def links(self) -> Links:
+        return Links(self=f"/v1/countries/{self.code}")
 
 
 class Sector(Out):
@@ -108,6 +123,11 @@ class Source(SourceRef):
     estimate_count: int = Field(description="estimates this source claims")
     document_count: int = Field(description="documents this source published")
 
+    @computed_field(description=LINKS_MEAN)  # type: ignore[prop-decorator]
+    @property
+    def links(self) -> Links:
+        return Links(self=f"/v1/sources/{self.id}")
+
 
 class DocumentRef(Out):
     id: str = Field(examples=["un-panel-2024-final-report"])
@@ -137,6 +157,11 @@ class Document(DocumentRef):
     has_full_text: bool = Field(description="whether the API holds the document's full text")
     estimate_count: int = Field(description="estimates that originate in this document")
     citation_count: int = Field(description="quotes from this document stored as citations")
+
+    @computed_field(description=LINKS_MEAN)  # type: ignore[prop-decorator]
+    @property
+    def links(self) -> Links:
+        return Links(self=f"/v1/documents/{self.id}")
 
 
 class Interval(BaseModel):
@@ -222,6 +247,7 @@ class EstimateSummary(BaseModel):
         "metric relates to one asked for; null for an estimate of a metric asked for",
         examples=[{"metric": "workers_abroad", "relation": "proxy_of"}],
     )
+    links: Links = Field(description=LINKS_MEAN)
 
 
 class CitationDocument(DocumentRef):
@@ -238,6 +264,11 @@ class Citation(BaseModel):
 
 class CitationDetail(Citation):
     estimate_id: str = Field(description="the estimate this citation states")
+
+    @computed_field(description=LINKS_MEAN)  # type: ignore[prop-decorator]
+    @property
+    def links(self) -> Links:
+        return Links(self=f"/v1/citations/{self.id}")
 
 
 class Change(BaseModel):

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from app import dump, migrate, read_model, records
 from app.config import get_settings
 from app.db import make_engine
-from app.errors import BadParameter
+from app.errors import BadParameter, DatabaseUnavailable
 from app.models import ApiKey, Change, Citation, Document, Estimate, Release, Source
 from app.queries.changes import data_version
 from app.schemas.seed import CitationWrite, DocumentWrite, EstimateIn, SourceIn
@@ -112,22 +112,43 @@ def make_release(session: Session, name: str, notes: str | None = None) -> Relea
 # --- snapshots ---------------------------------------------------------------------------
 
 _engines: OrderedDict[Path, Engine] = OrderedDict()
-_lock = threading.Lock()
+_lock = threading.Lock()  # guards _engines and _building
+_building: dict[Path, threading.Lock] = {}
 
 
 def snapshot_session(session: Session, version: int) -> Session:
-    """A session on the data as of `version`, built from `session`'s (once per version)."""
+    """A session on the data as of `version`, built from `session`'s (once per version).
+
+    The first request for a version builds it; one that arrives meanwhile waits for that
+    build at most as long as for a database connection, then gets a 503 with Retry-After
+    (the build goes on, and a later request finds it done)."""
     path = _path(session, version)
-    with _lock:  # one build at a time: a second request for it waits for the first
-        engine = _engines.pop(path, None)
+    with _lock:
+        engine = _engines.get(path)
+        if engine is not None:
+            _engines.move_to_end(path)
+            return Session(engine, expire_on_commit=False)
+        building = _building.setdefault(path, threading.Lock())
+    if not building.acquire(timeout=get_settings().db_pool_timeout):
+        raise DatabaseUnavailable(
+            f"the data as of version {version} is being prepared; retry in a moment"
+        )
+    try:
+        with _lock:  # built meanwhile by the request this one waited for
+            engine = _engines.get(path)
         if engine is None:
             if not path.exists():
                 _build(session, version, path)
             engine = make_engine(f"sqlite:///{path}", timeouts=True)
-        _engines[path] = engine
-        while len(_engines) > get_settings().snapshots_kept:
-            _engines.popitem(last=False)[1].dispose()
-        _prune(path.parent)
+            with _lock:
+                _engines[path] = engine
+                while len(_engines) > get_settings().snapshots_kept:
+                    _engines.popitem(last=False)[1].dispose()
+                _prune(path.parent)
+    finally:
+        building.release()
+        with _lock:
+            _building.pop(path, None)
     return Session(engine, expire_on_commit=False)
 
 

@@ -204,3 +204,27 @@ def test_the_snapshot_of_a_version_is_built_once(client, history):
     first = client.get(f"{URL}?as_of={v['edited']}")
     again = client.get(f"{URL}?as_of={v['edited']}")
     assert first.content == again.content and first.headers["etag"] == again.headers["etag"]
+
+
+def test_a_read_waiting_for_a_snapshot_being_built_is_a_quick_503(
+    client, session, history, monkeypatch
+):
+    from app import as_of
+    from app.config import get_settings
+
+    v, _ = history
+    path = as_of._path(session, v["cited"])
+    building = as_of._building.setdefault(path, as_of.threading.Lock())
+    monkeypatch.setenv("DB_POOL_TIMEOUT", "0.2")
+    get_settings.cache_clear()
+    building.acquire()  # as another request building it would
+    try:
+        r = client.get(f"{URL}?as_of={v['cited']}")
+        assert_problem(r, 503)
+        assert r.headers["retry-after"] and "being prepared" in r.json()["detail"]
+    finally:
+        building.release()
+        as_of._building.pop(path, None)
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert client.get(f"{URL}?as_of={v['cited']}").status_code == 200

@@ -182,7 +182,7 @@ def _build(session: Session, version: int, path: Path) -> None:
         engine = make_engine(f"sqlite:///{tmp}")
         try:
             with tempfile.TemporaryDirectory() as folder:
-                dump.export(session.connection(), Path(folder))
+                dump.export(session.connection(), Path(folder), read_model=True)
                 with engine.begin() as conn:
                     dump.restore(conn, Path(folder))
             with Session(engine) as snap:

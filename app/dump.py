@@ -19,10 +19,12 @@ from sqlalchemy import (
     DateTime,
     Integer,
     Table,
+    bindparam,
     func,
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -76,8 +78,12 @@ def _decoder(table: Table) -> dict[str, Any]:
     return out
 
 
-def export(conn: Connection, folder: Path, progress: Progress | None = None) -> dict[str, int]:
-    """Write every table to `folder`; returns rows per table."""
+def export(
+    conn: Connection, folder: Path, progress: Progress | None = None, read_model: bool = False
+) -> dict[str, int]:
+    """Write every table to `folder`; returns rows per table. With `read_model`, the read
+    model's rows too (a copy for `as_of=` reads, which restores them as they are rather
+    than building each again)."""
     progress = progress or Progress()
     if conn.dialect.name == "postgresql" and not conn.in_transaction():
         # one snapshot for every table (a caller's transaction under way has its own)
@@ -90,7 +96,7 @@ def export(conn: Connection, folder: Path, progress: Progress | None = None) -> 
         "revision": head_revision(),
         "tables": {},
     }
-    for table in _tables():
+    for table in _tables() + ([estimate_item] if read_model else []):
         total = conn.scalar(select(func.count()).select_from(table)) or 0
         stmt = select(table).order_by(*table.primary_key.columns)
         n = 0
@@ -218,9 +224,35 @@ def restore(conn: Connection, folder: Path, progress: Progress | None = None) ->
             raise DumpError(f"{table.name}: the manifest says {meta['rows']} rows, found {n}")
         counts[table.name] = n
         _reset_sequence(conn, table)
+    if (folder / f"{estimate_item.name}.ndjson").exists():  # a copy's: kept rows as they were
+        _restore_read_model(conn, folder / f"{estimate_item.name}.ndjson")
     with Session(bind=conn) as session:
         read_model.refill(session)
     return counts
+
+
+def _restore_read_model(conn: Connection, path: Path) -> None:
+    """Put the read model's rows back as they were dumped (restoring the estimates made
+    each one stale); a row of another shape is left stale, and built again."""
+    c = estimate_item.c
+    fill = (
+        update(estimate_item)
+        .where(c.estimate_id == bindparam("b_id"))
+        .values(
+            {
+                col: bindparam(f"b_{col}")
+                for col in ("shape", "item", "item_etag", "detail", "detail_etag")
+            }
+        )
+    )
+    batch: list[dict[str, Any]] = []
+    for _, row in _rows(path, {}):
+        batch.append({f"b_{k}" if k != "estimate_id" else "b_id": v for k, v in row.items()})
+        if len(batch) == BATCH:
+            conn.execute(fill, batch)
+            batch.clear()
+    if batch:
+        conn.execute(fill, batch)
 
 
 def _insert_linked(

@@ -55,7 +55,7 @@ class AsOf:
 def resolve(session: Session, value: str) -> AsOf:
     """`as_of=`'s value as a data version, or a 400 naming the parameter."""
     current = data_version(session)
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         version = int(value)
         if version > current:
             raise BadParameter(

@@ -34,10 +34,17 @@ def permalink(path: str) -> str:
     return get_settings().base_url + path
 
 
+def versioned(path: str, data_version: int) -> str:
+    """The permalink of `path` as it stood at `data_version` (`as_of=`): what a citation
+    links to, so that it leads back to what was cited, not to what changed since."""
+    return f"{permalink(path)}?as_of={data_version}"
+
+
 def dataset_citation(path: str, data_version: int, accessed: date) -> str:
-    """The dataset reference as a sentence: title, permalink, data version, access date."""
+    """The dataset reference as a sentence: title, permalink at the data version, data
+    version, access date."""
     return (
-        f"{get_settings().dataset_title}, {permalink(path)} "
+        f"{get_settings().dataset_title}, {versioned(path, data_version)} "
         f"(data version {data_version}; accessed {accessed.isoformat()})."
     )
 
@@ -138,7 +145,16 @@ class FigureCitation:
         out = f"{figure_words(d)}. Claimed by {claimant} in {origin}."
         if self.appeared_in:
             out += " Reported in " + "; ".join(document_words(o) for o in self.appeared_in) + "."
-        return out
+        return out + status_words(d)
+
+
+def status_words(detail: EstimateDetailItem) -> str:
+    """What a citation must say of a figure no longer held: retracted, or superseded."""
+    if detail["status"] == "retracted":
+        return " This figure has since been retracted from the dataset."
+    if detail["status"] == "superseded":
+        return f" This figure has since been superseded by {detail['superseded_by']}."
+    return ""
 
 
 def figure_citation(
@@ -219,7 +235,13 @@ def document_csl(doc: CitedDocument) -> dict[str, Any]:
 
 
 def dataset_csl(
-    ident: str, title: str, path: str, version: int, at: datetime | None, accessed: date
+    ident: str,
+    title: str,
+    path: str,
+    version: int,
+    at: datetime | None,
+    accessed: date,
+    status: str = "",
 ) -> dict[str, Any]:
     """The dataset's record of a figure or document (`path` its permalink) as a CSL-JSON
     item: the data version the reader saw, when it was written, the day they accessed it."""
@@ -229,9 +251,9 @@ def dataset_csl(
         "title": title,
         "author": [{"literal": get_settings().dataset_title}],
         "version": str(version),
-        "URL": permalink(path),
+        "URL": versioned(path, version),
         "accessed": _day(accessed),
-        "note": f"data version {version}; accessed {accessed.isoformat()}",
+        "note": f"data version {version}; accessed {accessed.isoformat()}" + status,
     }
     if at is not None:
         item["issued"] = _day(at.date())
@@ -251,6 +273,7 @@ def figure_csl(
         version,
         at,
         accessed,
+        status=status_words(d),
     )
     return [document_csl(cite.origin), *(document_csl(o) for o in cite.appeared_in), record]
 

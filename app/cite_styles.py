@@ -53,7 +53,8 @@ MEDIA_TYPES = {
 }
 STYLE_MEANS = (
     "`text` (default): one paragraph to paste; `apa` (APA 7th edition) and `chicago` "
-    "(Chicago author-date): one reference a line, as plain text; `csl-json`: the "
+    "(Chicago notes-bibliography, 16th edition): one reference a line, as plain text; "
+    "`csl-json`: the "
     "references as CSL-JSON, for Zotero, Pandoc or any CSL processor; `bibtex`; `ris`"
 )
 
@@ -224,7 +225,7 @@ def _ris_record(item: dict[str, Any]) -> dict[str, Any]:
 
 def ris(items: list[dict[str, Any]]) -> bytes:
     """The items as RIS records."""
-    return str(rispy.dumps([_ris_record(i) for i in items])).encode()
+    return str(rispy.dumps([_ris_record(i) for i in items], implementation=_RisWriter)).encode()
 
 
 EXTENSIONS = {CiteStyle.bibtex: "bib", CiteStyle.ris: "ris", CiteStyle.csl_json: "json"}
@@ -242,3 +243,11 @@ def write(style: CiteStyle, items: list[dict[str, Any]], text: str) -> bytes:
     if style is CiteStyle.bibtex:
         return bibtex(items)
     return ris(items)
+
+
+class _RisWriter(rispy.RisWriter):
+    """RIS as the format has it: no numbered line ("1.") before each record, which rispy
+    writes by default and other importers do not expect."""
+
+    def set_header(self, count: int) -> str:
+        return ""

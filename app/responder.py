@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from pydantic import BaseModel
@@ -22,6 +23,7 @@ from starlette.datastructures import URL
 from starlette.responses import Response
 
 from app.as_of import AsOf
+from app.config import get_settings
 from app.exports import Column, Format, More, export
 from app.pagination import PageParams, Rows
 from app.queries.changes import data_version
@@ -49,10 +51,12 @@ class Reading:
         """`data_version` and `as_of` of a JSON page's meta."""
         return {"data_version": self.version(), "as_of": self.as_of.asked if self.as_of else None}
 
-    def headers(self) -> dict[str, str]:
-        """`X-Data-Version` on every read; as of a moment that cannot change, immutable."""
+    def headers(self, dated: bool = False) -> dict[str, str]:
+        """`X-Data-Version` on every read; as of a moment that cannot change, immutable,
+        unless the answer is `dated` (it names the day it was made: a citation's access
+        date, a download's time)."""
         headers = {"X-Data-Version": str(self.version())}
-        if self.as_of is not None and self.as_of.final:
+        if self.as_of is not None and self.as_of.final and not dated:
             headers["Cache-Control"] = IMMUTABLE
         return headers
 
@@ -92,7 +96,7 @@ def respond(request: Request, fmt: Format, page: PageParams, listing: Listing) -
         extra=listing.extra,
         extra_columns=listing.extra_columns,
         session=listing.session,
-        headers=listing.headers | (read.headers() if read else {}),
+        headers=listing.headers | (read.headers(dated=fmt is Format.zip) if read else {}),
         meta=listing.meta,
     )
 
@@ -127,13 +131,13 @@ def page_response(
     return _json(request, body, '"' + digest.hexdigest()[:32] + '"')
 
 
-def json_response(request: Request, body: Any) -> Response:
+def json_response(request: Request, body: Any, path: str | None = None) -> Response:
     """One resource: a 200 with `body` (shaped by the query layer, or rendered already by
     the read model; no response-model validation, which the tests do against the
     documented schema) as JSON, with its ETag, data version and canonical URL (its
-    permalink: the path asked for, without the query)."""
+    permalink: `path`, or the path asked for, without the query)."""
     item = rendered(body)
-    canonical = str(request_url(request).replace(query=""))
+    canonical = get_settings().base_url + quote(path or request.url.path)
     return _json(request, item.json, item.etag, more={"Link": f'<{canonical}>; rel="canonical"'})
 
 
@@ -142,7 +146,7 @@ def representation_response(
 ) -> Response:
     """A 200 with a body rendered already in another format than JSON (a citation), with
     its ETag and data version."""
-    return _json(request, body, etag_of_bytes(body), media_type, headers)
+    return _json(request, body, etag_of_bytes(body), media_type, headers, dated=True)
 
 
 def _json(
@@ -151,9 +155,10 @@ def _json(
     etag: str,
     media_type: str = JSON,
     more: dict[str, str] | None = None,
+    dated: bool = False,
 ) -> Response:
     read = reading(request)
-    headers = {"ETag": etag} | (read.headers() if read else {}) | (more or {})
+    headers = {"ETag": etag} | (read.headers(dated) if read else {}) | (more or {})
     if media_type == JSON:
         body = public(body)
     return Response(body, media_type=media_type, headers=headers)
@@ -162,8 +167,6 @@ def _json(
 def request_url(request: Request) -> URL:
     """The URL as the client sees it, built from the public base URL (PUBLIC_URL), never
     from the request's Host header: for `next` links and permalinks."""
-    from app.config import get_settings
-
     base = URL(get_settings().base_url)
     url = request.url
     return url.replace(scheme=base.scheme, netloc=base.netloc, path=base.path + url.path)

@@ -80,7 +80,7 @@ def get_country(
     except BadParameter as exc:
         exc.params[0].location = "path"
         raise
-    return json_response(request, queries.get_country(session, alpha2))
+    return json_response(request, queries.get_country(session, alpha2), f"/v1/countries/{alpha2}")
 
 
 SourceId = Annotated[

@@ -91,11 +91,13 @@ def cite_estimate(
     """
     detail, documents = queries.estimate_to_cite(session, estimate_id)
     if via is not None:
-        carried = list(dict.fromkeys(c["document"]["id"] for c in detail["citations"]))
+        origin = detail["origin_document"]["id"]
+        carried = list(dict.fromkeys([origin, *(c["document"]["id"] for c in detail["citations"])]))
         if via not in carried:
             raise BadParameter(
                 "via",
-                f"{via!r} does not carry this figure; the documents that do: {', '.join(carried)}",
+                f"{via!r} is not a document that states this figure; the ones that do: "
+                f"{', '.join(carried)}",
             )
     cite = citations.figure_citation(detail, documents, via)
     version, at = queries.version_and_time(session)

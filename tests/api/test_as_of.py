@@ -176,6 +176,7 @@ def test_an_as_of_answer_is_cacheable_forever_and_a_current_one_is_revalidated(c
         ("2024-03-07T12:00:00", "no UTC offset"),
         ("999999999", "does not exist yet"),
         ("last-tuesday", "not a time, a version or a release"),
+        ("８１", "not a time, a version or a release"),  # full-width digits are not a version
     ],
 )
 def test_a_bad_as_of_is_a_400_naming_it(client, value, says):
@@ -228,3 +229,13 @@ def test_a_read_waiting_for_a_snapshot_being_built_is_a_quick_503(
         monkeypatch.undo()
         get_settings.cache_clear()
     assert client.get(f"{URL}?as_of={v['cited']}").status_code == 200
+
+
+def test_a_download_as_of_a_version_is_not_kept_forever_since_it_names_its_time(client):
+    v = version(client)
+    r = client.get(f"/v1/estimates.zip?country=RU&as_of={v}")
+    assert r.status_code == 200 and r.headers["x-data-version"] == str(v)
+    assert "immutable" not in r.headers["cache-control"]
+    assert client.get(f"/v1/estimates.csv?country=RU&as_of={v}").headers["cache-control"] == (
+        "public, max-age=31536000, immutable"
+    )

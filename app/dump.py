@@ -24,6 +24,7 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.exc import DBAPIError
@@ -98,10 +99,9 @@ def export(
     }
     for table in _tables() + ([estimate_item] if read_model else []):
         total = conn.scalar(select(func.count()).select_from(table)) or 0
-        stmt = select(table).order_by(*table.primary_key.columns)
         n = 0
         with (folder / f"{table.name}.ndjson").open("w", encoding="utf-8") as out:
-            for row in conn.execute(stmt, execution_options={"yield_per": BATCH}):
+            for row in _keyset(conn, table):
                 out.write(
                     json.dumps(
                         {k: _encode(v) for k, v in row._mapping.items()},
@@ -121,6 +121,22 @@ def export(
         }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
     return counts
+
+
+def _keyset(conn: Connection, table: Table) -> Iterator[Any]:
+    """Every row of `table` in key order, BATCH at a time, each batch one short statement
+    (after the last key seen): no statement runs long enough to meet a statement timeout,
+    however large the table (an `as_of=` copy runs on the serving connection)."""
+    key = list(table.primary_key.columns)
+    stmt = select(table).order_by(*key).limit(BATCH)
+    after: list[Any] | None = None
+    while True:
+        page = stmt if after is None else stmt.where(tuple_(*key) > tuple_(*after))
+        rows = conn.execute(page).all()
+        yield from rows
+        if len(rows) < BATCH:
+            return
+        after = [rows[-1]._mapping[c.name] for c in key]
 
 
 def is_dump(folder: Path) -> bool:

@@ -80,3 +80,13 @@ def version_and_time(session: Session) -> tuple[int, datetime | None]:
     version = data_version(session)
     at = session.scalar(select(Change.at).where(Change.id == version)) if version else None
     return version, at
+
+
+_FULL_TEXTS = select(Document.id, Document.full_text).where(
+    Document.id.in_(bindparam("ids", expanding=True)), Document.full_text.is_not(None)
+)
+
+
+def full_texts(session: Session, ids: list[str]) -> dict[str, str]:
+    """The full texts held of the documents `ids`, by id (those without one left out)."""
+    return {r.id: r.full_text for r in plain_rows(session, _FULL_TEXTS, {"ids": ids})}

@@ -1,0 +1,182 @@
+"""/figures/{id}: one figure as a page a journalist can read, link to and cite."""
+
+import json
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from app import citations, cite_styles, hedges
+from app.api.deps import ReadSessionDep
+from app.api.estimates import EstimateId
+from app.cite_styles import CiteStyle
+from app.errors import NotFound
+from app.items import CitedDocument, EstimateDetailItem
+from app.queries import cite as queries
+from app.responder import reading
+
+router = APIRouter(include_in_schema=False)
+
+# autoescape on for every template: quotes and notes are data, never markup
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+)
+HTML = "text/html; charset=utf-8"
+_OTHER_STYLES = [("APA", "apa"), ("Chicago", "chicago"), ("CSL-JSON", "csl-json")]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def number_words(x: float | None) -> str:
+    """A number as people write it: 100,000; 2.5."""
+    if x is None:
+        return ""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
+
+def interval_words(interval: dict[str, Any], unit: str) -> str:
+    """A value's interval in words: "75,000 to 125,000 persons", "100,000 and up"."""
+    low, high = interval.get("low"), interval.get("high")
+    if high is None:
+        return f"{number_words(low)} and up ({unit})"
+    if low == high:
+        return f"{number_words(low)} ({unit})"
+    return f"{number_words(low)} to {number_words(high)} ({unit})"
+
+
+def in_sentence(text: str | None, passage: str) -> tuple[str, str, str] | None:
+    """The sentence(s) of `text` around `passage`, as (before, passage, after); None when the
+    text is not held or the passage is not found in it as stored."""
+    if not text:
+        return None
+    at = text.find(passage)
+    if at < 0:
+        return None
+    end = at + len(passage)
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
+    start = starts[-1] if starts else 0
+    after = _SENTENCE_END.search(text, end)
+    stop = after.start() if after else len(text)
+    return text[start:at], passage, text[end:stop]
+
+
+def _author(kind: str, name: str) -> dict[str, str]:
+    person = kind == "person"
+    return {"@type": "Person" if person else "Organization", "name": name}
+
+
+def _work(doc: CitedDocument) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": doc["title"]}
+    if doc["url"]:
+        work["url"] = doc["url"]
+    if doc["published_on"] is not None and doc["published_precision"] != "unknown":
+        work["datePublished"] = doc["published_on"].isoformat()
+    if doc["publisher"]:
+        work["publisher"] = {"@type": "Organization", "name": doc["publisher"]}
+    return work
+
+
+def claim_json_ld(
+    detail: EstimateDetailItem, documents: dict[str, CitedDocument], page_url: str
+) -> Markup:
+    """The figure as a schema.org Claim (author: the claimant; appearance: the documents
+    that state it; firstAppearance: the earliest), as JSON safe inside <script>."""
+    ids = [detail["origin_document"]["id"], *(c["document"]["id"] for c in detail["citations"])]
+    docs = [documents[i] for i in dict.fromkeys(ids) if i in documents]
+    claimant = detail["claimant"]
+    claim: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Claim",
+        "@id": page_url,
+        "url": page_url,
+        "name": citations.figure_words(detail),
+        "author": _author(claimant["kind"], claimant["name"]),
+        "appearance": [_work(d) for d in docs],
+    }
+    dated = [d for d in docs if d["published_on"] is not None]
+    if dated:
+        claim["firstAppearance"] = _work(min(dated, key=lambda d: d["published_on"] or date.max))
+    text = json.dumps(claim, ensure_ascii=False)
+    # within <script> only `</script>` or `<!--` could end it early: no <, > or & at all
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+@router.get("/figures/{estimate_id}")
+def figure_page(request: Request, session: ReadSessionDep, estimate_id: EstimateId) -> Response:
+    """One figure: its value and interval, period, scope, claim, quotes, status and
+    citations, as HTML (and a schema.org Claim in JSON-LD)."""
+    read = reading(request)
+    as_of = read.as_of if read else None
+    headers = read.headers(dated=True) if read else {}
+    try:
+        detail, documents = queries.estimate_to_cite(session, estimate_id)
+    except NotFound:
+        return templates.TemplateResponse(
+            request,
+            "not_found.html",
+            {"estimate_id": estimate_id, "as_of": as_of},
+            status_code=404,
+            headers=headers,
+            media_type=HTML,
+        )
+    cite = citations.figure_citation(detail, documents)
+    version, at = queries.version_and_time(session)
+    today = datetime.now(UTC).date()
+    items = citations.figure_csl(cite, version, at, today)
+    text = citations.figure_text(cite, version, today)
+    cited = {
+        "text": text,
+        "bibtex": cite_styles.write(CiteStyle.bibtex, items, text).decode(),
+        "ris": cite_styles.write(CiteStyle.ris, items, text).decode(),
+    }
+    held = queries.full_texts(session, list(documents))
+    quotes = [
+        {
+            "citation": c,
+            "document": documents.get(c["document"]["id"]),
+            "sentence": in_sentence(held.get(c["document"]["id"]), c["quote"]),
+        }
+        for c in detail["citations"]
+    ]
+    origin = documents[detail["origin_document"]["id"]]
+    outlets = [
+        documents[i]
+        for i in dict.fromkeys(c["document"]["id"] for c in detail["citations"])
+        if i in documents and i != origin["id"]
+    ]
+    query = f"?as_of={quote(as_of.asked)}" if as_of else ""
+    cite_url = f"{citations.estimate_cite_path(estimate_id)}{query}"
+    interval = detail["value"]["interval"]
+    rule = hedges.RULES.get(interval["rule"])
+    context = {
+        "d": detail,
+        "origin": origin,
+        "outlets": outlets,
+        "quotes": quotes,
+        "cited": cited,
+        "version": version,
+        "as_of": as_of,
+        "query": query,
+        "interval_words": interval_words(interval, detail["value"]["unit"]),
+        "rule": rule,
+        "figure_words": citations.figure_words(detail),
+        "date_label": citations.date_label,
+        "json_ld": claim_json_ld(detail, documents, citations.permalink(f"/figures/{estimate_id}")),
+        "json_url": f"/v1/estimates/{estimate_id}{query}",
+        "cite_url": cite_url,
+        "style_urls": [
+            (name, f"{cite_url}{'&' if query else '?'}style={style}")
+            for name, style in _OTHER_STYLES
+        ],
+    }
+    return templates.TemplateResponse(
+        request, "figure.html", context, headers=headers, media_type=HTML
+    )

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -67,6 +67,28 @@ def in_sentence(text: str | None, passage: str) -> tuple[str, str, str] | None:
     return text[start:at], passage, text[end:stop]
 
 
+def _iso_date(on: date | None, precision: str) -> str | None:
+    """A date in ISO 8601 only as far as it is known: "2024", "2024-03", "2024-03-07"."""
+    if on is None or precision == "unknown":
+        return None
+    if precision == "day":
+        return on.isoformat()
+    if precision == "month":
+        return f"{on.year:04d}-{on.month:02d}"
+    return f"{on.year:04d}"
+
+
+def _latest_day(on: date | None, precision: str) -> date | None:
+    """The last day a date of `precision` starting on `on` may be (None if unknown)."""
+    if on is None or precision == "unknown":
+        return None
+    months = {"day": 0, "month": 1, "quarter": 3, "half": 6, "year": 12}[precision]
+    if months == 0:
+        return on
+    month = on.month - 1 + months
+    return date(on.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
 def _author(kind: str, name: str) -> dict[str, str]:
     person = kind == "person"
     return {"@type": "Person" if person else "Organization", "name": name}
@@ -76,8 +98,9 @@ def _work(doc: CitedDocument) -> dict[str, Any]:
     work: dict[str, Any] = {"@type": "CreativeWork", "name": doc["title"]}
     if doc["url"]:
         work["url"] = doc["url"]
-    if doc["published_on"] is not None and doc["published_precision"] != "unknown":
-        work["datePublished"] = doc["published_on"].isoformat()
+    published = _iso_date(doc["published_on"], doc["published_precision"])
+    if published:
+        work["datePublished"] = published
     if doc["publisher"]:
         work["publisher"] = {"@type": "Organization", "name": doc["publisher"]}
     return work
@@ -100,9 +123,15 @@ def claim_json_ld(
         "author": _author(claimant["kind"], claimant["name"]),
         "appearance": [_work(d) for d in docs],
     }
-    dated = [d for d in docs if d["published_on"] is not None]
+    # The earliest is the one known to be earliest: a document dated "2024" may be of
+    # December, so it comes after one of 7 Mar 2024; on a tie, the origin (listed first).
+    dated = [d for d in docs if _latest_day(d["published_on"], d["published_precision"])]
     if dated:
-        claim["firstAppearance"] = _work(min(dated, key=lambda d: d["published_on"] or date.max))
+        first = min(
+            dated,
+            key=lambda d: _latest_day(d["published_on"], d["published_precision"]) or date.max,
+        )
+        claim["firstAppearance"] = _work(first)
     text = json.dumps(claim, ensure_ascii=False)
     # within <script> only `</script>` or `<!--` could end it early: no <, > or & at all
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -44,9 +44,10 @@ def test_the_panel_figure_page_shows_its_quote_claimant_and_origin(client):
     assert "@techreport{" in text and "TY  - RPRT" in text
 
 
-def test_a_document_without_url_shows_why(client):
+def test_a_change_reads_in_words_and_a_document_without_url_says_why(client):
     text = page(client, "/figures/russia-2019-work-permits-2018").text
     assert "unpublished (seen by Reuters)" in text
+    assert "from 30,023 to 11,490 (persons)" in text
 
 
 def test_the_page_is_valid_html_and_under_100_kb(client):

@@ -198,6 +198,7 @@ def figure_page(request: Request, session: ReadSessionDep, estimate_id: Estimate
         "rule": rule,
         "figure_words": citations.figure_words(detail),
         "date_label": citations.date_label,
+        "number_words": number_words,
         "json_ld": claim_json_ld(detail, documents, citations.permalink(f"/figures/{estimate_id}")),
         "json_url": f"/v1/estimates/{estimate_id}{query}",
         "cite_url": cite_url,

@@ -39,7 +39,9 @@ def test_answers_are_reused_until_the_data_changes(backend, new_database):
         # So is one made through the API, in lists as well as in the item.
         card = "/v1/estimates?metric=workers_abroad&limit=500"
         assert c.get(card).status_code == 200
-        assert c.get(card).headers["x-cache"] == "hit"
+        # On PostgreSQL the version is the cluster's snapshot: a write to another database
+        # of the cluster (another test run) also moves it, so a few tries are allowed.
+        assert "hit" in [c.get(card).headers["x-cache"] for _ in range(3)]
         r = c.patch(
             ESTIMATE,
             json={"notes": "edited through the API"},

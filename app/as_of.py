@@ -8,8 +8,9 @@ and conflict answers as of V with the code that answers for now. A snapshot neve
 (what was true at V stays true), so its answers are cacheable forever.
 
 Built from a copy of the current data (the dump format), migrated and undone in a
-temporary file renamed into place when complete; a few snapshots are kept, least recently
-used dropped first. A document's full text is kept in the log only as its digest: a text
+temporary file renamed into place when complete; a few snapshots are kept (the engines of
+the most recently used; on disk, the newest files and those engines').
+A document's full text is kept in the log only as its digest: a text
 edited since V comes back as it is now when the digests match, and as unknown otherwise.
 """
 
@@ -31,6 +32,7 @@ from app import dump, migrate, read_model, records
 from app.config import get_settings
 from app.db import make_engine
 from app.errors import BadParameter, DatabaseUnavailable
+from app.filters import parse_timestamp
 from app.models import ApiKey, Change, Citation, Document, Estimate, Release, Source
 from app.queries.changes import data_version
 from app.schemas.seed import CitationWrite, DocumentWrite, EstimateIn, SourceIn
@@ -80,13 +82,10 @@ def resolve(session: Session, value: str) -> AsOf:
 
 
 def _time(value: str) -> datetime | None:
-    try:
-        at = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
+    """A value that starts like a date is a time (a release name starts with a letter)."""
+    if not re.match(r"[0-9]{4}-", value, re.ASCII):
         return None
-    if at.tzinfo is None:
-        raise BadParameter("as_of", f"{value!r} has no UTC offset; give {ACCEPTED}")
-    return at.astimezone(UTC)
+    return parse_timestamp(value, "as_of", offset_required=True)
 
 
 RELEASE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,99}")
@@ -194,6 +193,7 @@ def _build(session: Session, version: int, path: Path) -> None:
                     snap.flush()
                 snap.execute(delete(Change).where(Change.id > version))
                 snap.execute(delete(ApiKey))  # not data; and no key should live on in a copy
+                snap.execute(delete(Release).where(Release.data_version > version))
                 read_model.refill(snap)
                 snap.commit()
         finally:

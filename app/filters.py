@@ -31,9 +31,9 @@ def parse_period_bound(value: str, name: str, *, end: bool) -> date:
         raise BadParameter(name, f"{value!r} is not a real date ({PERIOD_FORMATS})") from None
 
 
-def parse_timestamp(value: str, name: str) -> datetime:
+def parse_timestamp(value: str, name: str, offset_required: bool = False) -> datetime:
     """An ISO 8601 date or date-time (`2026-01-01`, `2026-01-01T12:00:00Z`) as a UTC time;
-    no zone means UTC."""
+    no zone means UTC, unless `offset_required` (then it is a 400)."""
     try:
         if not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}", value, re.ASCII):
             raise ValueError
@@ -43,6 +43,8 @@ def parse_timestamp(value: str, name: str) -> datetime:
             name, f"expected an ISO 8601 time like 2026-01-01T00:00:00Z, got {value[:50]!r}"
         ) from None
     if not at.tzinfo:
+        if offset_required:
+            raise BadParameter(name, f"{value[:50]!r} has no UTC offset (Z, or +09:00)")
         return at.replace(tzinfo=UTC)
     try:
         # here, not in the database driver: 9999-12-31T23:59:59-23:59 is past year 9999 in UTC

@@ -136,8 +136,9 @@ class HttpCache:
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers", []))
                 ok = message["status"] == 200
-                if ok and b"cache-control" not in headers:  # an as_of answer's: immutable
-                    message = _with_header(message, b"cache-control", cache_control)
+                if ok:
+                    if b"cache-control" not in headers:  # an as_of answer sets its own
+                        message = _with_header(message, b"cache-control", cache_control)
                     message = _with_header(message, b"vary", vary)
                 etag = headers.get(b"etag")
                 if ok and etag is not None and _matches(if_none_match, etag.decode("latin-1")):

@@ -5,7 +5,7 @@ A list is fetched page by page (`Listing.fetch`: PageParams -> Rows) and answere
   the `next` link built here from the URL the client sees;
 - CSV or NDJSON: every page, streamed; or a ZIP bundle of the CSV and what it is
   (app.exports).
-One resource is answered by `item_response`. Every JSON answer carries a strong ETag made
+One resource is answered by `json_response`. Every JSON answer carries a strong ETag made
 from its items' ETags (kept ready by the read model, or made from each item's JSON) and the
 meta: the body itself is never hashed twice or buffered to be hashed.
 """
@@ -24,6 +24,7 @@ from starlette.responses import Response
 
 from app.as_of import AsOf
 from app.config import get_settings
+from app.db import one_snapshot
 from app.exports import Column, Format, More, export
 from app.pagination import PageParams, Rows
 from app.queries.changes import data_version
@@ -43,7 +44,10 @@ class Reading:
     _version: int | None = None
 
     def version(self) -> int:
+        """The data version; read first (an export's headers), it begins the snapshot the
+        rows are then read in (app.db.one_snapshot), so it is exactly theirs."""
         if self._version is None:
+            one_snapshot(self.session)
             self._version = data_version(self.session)
         return self._version
 
@@ -64,6 +68,13 @@ class Reading:
 def reading(request: Request) -> Reading | None:
     """The read's Reading; None for a route that does not read the data (/v1/hedges)."""
     return getattr(request.state, "reading", None)
+
+
+def version_of(request: Request) -> int:
+    """The data version of a read on app.api.deps.ReadSessionDep."""
+    read = reading(request)
+    assert read is not None, "a route that names its data version reads on ReadSessionDep"
+    return read.version()
 
 
 @dataclass

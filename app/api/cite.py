@@ -13,7 +13,7 @@ from app.api.estimates import EstimateId
 from app.cite_styles import CiteStyle
 from app.errors import BadParameter, problem_responses
 from app.queries import cite as queries
-from app.responder import representation_response
+from app.responder import representation_response, version_of
 
 router = APIRouter(tags=["citing"])
 
@@ -100,7 +100,8 @@ def cite_estimate(
                 f"{', '.join(carried)}",
             )
     cite = citations.figure_citation(detail, documents, via)
-    version, at = queries.version_and_time(session)
+    version = version_of(request)
+    at = queries.written_at(session, version)
     today = _today()
     items = citations.figure_csl(cite, version, at, today)
     text = citations.figure_text(cite, version, today)
@@ -123,7 +124,8 @@ def cite_document(
     none), and this dataset's record of it with its permalink, the data version and today's
     date."""
     doc = queries.document_to_cite(session, document_id)
-    version, at = queries.version_and_time(session)
+    version = version_of(request)
+    at = queries.written_at(session, version)
     today = _today()
     items = citations.document_record_csl(doc, version, at, today)
     text = citations.document_text(doc, version, today)

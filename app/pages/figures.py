@@ -20,7 +20,7 @@ from app.cite_styles import CiteStyle
 from app.errors import NotFound
 from app.items import CitedDocument, EstimateDetailItem
 from app.queries import cite as queries
-from app.responder import reading
+from app.responder import reading, version_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -157,7 +157,8 @@ def figure_page(request: Request, session: ReadSessionDep, estimate_id: Estimate
             media_type=HTML,
         )
     cite = citations.figure_citation(detail, documents)
-    version, at = queries.version_and_time(session)
+    version = version_of(request)
+    at = queries.written_at(session, version)
     today = datetime.now(UTC).date()
     items = citations.figure_csl(cite, version, at, today)
     text = citations.figure_text(cite, version, today)

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 from app.items import CitedDocument, EstimateDetailItem
 from app.models import Change, Document, Source
-from app.queries.changes import data_version
 from app.queries.common import plain_rows
 from app.queries.estimates import details
 
@@ -75,11 +74,9 @@ def document_to_cite(session: Session, document_id: str) -> CitedDocument:
     return found[document_id]
 
 
-def version_and_time(session: Session) -> tuple[int, datetime | None]:
-    """The data version (app.queries.changes.data_version) and when it was written."""
-    version = data_version(session)
-    at = session.scalar(select(Change.at).where(Change.id == version)) if version else None
-    return version, at
+def written_at(session: Session, version: int) -> datetime | None:
+    """When data version `version` (app.queries.changes.data_version) was written."""
+    return session.scalar(select(Change.at).where(Change.id == version)) if version else None
 
 
 _FULL_TEXTS = select(Document.id, Document.full_text).where(

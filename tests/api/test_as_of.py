@@ -177,6 +177,7 @@ def test_an_as_of_answer_is_cacheable_forever_and_a_current_one_is_revalidated(c
         ("999999999", "does not exist yet"),
         ("last-tuesday", "not a time, a version or a release"),
         ("８１", "not a time, a version or a release"),  # full-width digits are not a version
+        ("0001-01-01T00:00:00+01:00", "outside the years 1 to 9999"),
     ],
 )
 def test_a_bad_as_of_is_a_400_naming_it(client, value, says):
@@ -200,11 +201,25 @@ def test_a_named_release_is_listed_and_read_as_of(client, session, history):
     assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
 
 
-def test_the_snapshot_of_a_version_is_built_once(client, history):
+def test_the_snapshot_of_a_version_is_built_once(client, session, history):
+    from app import as_of
+
     v, _ = history
     first = client.get(f"{URL}?as_of={v['edited']}")
+    built = as_of._path(session, v["edited"]).stat().st_mtime_ns
     again = client.get(f"{URL}?as_of={v['edited']}")
     assert first.content == again.content and first.headers["etag"] == again.headers["etag"]
+    assert as_of._path(session, v["edited"]).stat().st_mtime_ns == built  # not built again
+    assert "Accept" in first.headers["vary"]  # an immutable answer still varies by format
+
+
+def test_a_release_made_later_is_not_listed_as_of_before_it(client, session, history):
+    v, _ = history
+    make_release(session, "later-release")
+    session.flush()
+    assert "later-release" in [r["name"] for r in client.get("/v1/releases").json()["data"]]
+    then = client.get(f"/v1/releases?as_of={v['edited']}").json()["data"]
+    assert "later-release" not in [r["name"] for r in then]
 
 
 def test_a_read_waiting_for_a_snapshot_being_built_is_a_quick_503(

@@ -9,7 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app import docs
-from app.api import analysis, catalog, changes, cite, estimates, health, writes
+from app.api import analysis, candidates, catalog, changes, cite, estimates, health, writes
 from app.api.deps import strict_query
 from app.cache import ResponseCache
 from app.config import get_settings
@@ -56,6 +56,7 @@ def create_app() -> FastAPI:
         analysis.router,
         changes.router,
         writes.router,
+        candidates.router,
         catalog.countries,
         catalog.sources,
         catalog.documents,

@@ -56,13 +56,13 @@ def create_app() -> FastAPI:
         analysis.router,
         changes.router,
         writes.router,
-        candidates.router,
         catalog.countries,
         catalog.sources,
         catalog.documents,
         catalog.vocabularies,
         health.router,
         figures.router,
+        candidates.router,
     ):
         app.include_router(router)
     settings = get_settings()

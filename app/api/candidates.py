@@ -50,7 +50,7 @@ from app.schemas.candidates import (
 from app.schemas.seed import CitationWrite, EstimateIn
 
 if TYPE_CHECKING:
-    from app import extraction
+    from app.extraction import Candidate as Extracted
 
 router = APIRouter(tags=["intake"])
 
@@ -67,7 +67,7 @@ def _plain(value: Any) -> Any:
     return orjson.loads(render(value))
 
 
-def _proposal(c: "extraction.Candidate") -> dict[str, Any]:
+def _proposal(c: "Extracted") -> dict[str, Any]:
     """An extracted candidate's fields, as CandidateProposal shows them."""
     return _plain(
         {
@@ -91,14 +91,13 @@ def _proposal(c: "extraction.Candidate") -> dict[str, Any]:
     )
 
 
-def _found(session: Session, text: str, published: date | None) -> list["extraction.Candidate"]:
+def _found(session: Session, text: str, published: date | None) -> list["Extracted"]:
     """The candidates the extraction finds in `text`, echoes of known estimates marked."""
     # Imported when first used: its language libraries (dateparser, pysbd, quantulum3)
     # take a while to load, which no other request and no CLI command should wait for.
-    from app import extraction
+    from app.extraction import extract, match_echoes, vocabulary
 
-    found = extraction.extract(text, published, extraction.vocabulary(session))
-    return extraction.match_echoes(session, found)
+    return match_echoes(session, extract(text, published, vocabulary(session)))
 
 
 def candidate_record(c: Candidate) -> CandidateRecord:
@@ -144,7 +143,7 @@ def _same(c: Candidate) -> tuple[int, int, bytes]:
 
 
 def _queue(
-    session: Session, doc: Document, digest: str, found: list["extraction.Candidate"], actor: str
+    session: Session, doc: Document, digest: str, found: list["Extracted"], actor: str
 ) -> list[Candidate]:
     """Store each candidate found as pending, unless the same one of the same text is in
     the queue already (whatever its status): extracting twice queues nothing twice."""

@@ -33,7 +33,7 @@ from app.auth import EditorDep
 from app.db import SessionDep, WriteSessionDep
 from app.enums import Action, CandidateStatus
 from app.errors import Conflict, InvalidBody, NotFound, problem_responses
-from app.models import Candidate, Document, Estimate
+from app.models import Candidate, Citation, Document, Estimate
 from app.models.candidates import CANDIDATE
 from app.pagination import Page, PageParams, Rows
 from app.queries import candidates as queries
@@ -398,6 +398,16 @@ def _accept_echo(
         )
     if _lock(session, Estimate, echo) is None:
         raise InvalidBody([("echo_of", f"estimate {echo!r} does not exist")])
+    cited = session.scalar(
+        select(Citation.id).where(
+            Citation.estimate_id == echo, Citation.document_id == doc.id, Citation.quote == c.quote
+        )
+    )
+    if cited is not None:
+        raise Conflict(
+            f"estimate {echo!r} cites this quote of {doc.id!r} already (citation {cited!r}): "
+            "reject the candidate as a repeat"
+        )
     record = _validate(
         CitationWrite, {"estimate": echo, "document": doc.id, "quote": c.quote, "locator": locator}
     )

@@ -299,6 +299,14 @@ def test_accepting_an_echo_cites_the_estimate_it_repeats(client, session, editor
     assert session.get(Estimate, f"{DOC_ID}-workers-abroad-{ident}") is None
 
 
+def test_an_echo_of_a_quote_its_estimate_cites_already_is_a_409(client, session, editor):
+    first, again = queue(session, ECHO, echo_of=PANEL), queue(session, ECHO, echo_of=PANEL)
+    assert client.post(f"/v1/candidates/{first}/accept", headers=bearer(editor)).status_code == 201
+    r = client.post(f"/v1/candidates/{again}/accept", headers=bearer(editor))
+    assert_problem(r, 409)
+    assert "cites this quote" in r.json()["detail"]
+
+
 def test_an_echo_accepted_with_echo_of_null_becomes_a_new_estimate(client, session, editor):
     ident = queue(
         session, ECHO, echo_of=PANEL, metric="workers_abroad", claimant="un-panel-of-experts"

@@ -186,13 +186,19 @@ def _queue(
     openapi_extra=NEEDS_KEY,
 )
 def extract_document(
-    request: Request, session: WriteSessionDep, key: EditorDep, document_id: DocumentId
+    request: Request,
+    read: SessionDep,
+    session: WriteSessionDep,
+    key: EditorDep,
+    document_id: DocumentId,
 ) -> Response:
     """Read the document's stored full text and queue every figure found in it as a
     pending candidate, with its verbatim quote; answers with them. Extracting again queues
     only what is new (a changed text, or a better extraction). A document without a stored
     text is a 409."""
-    doc = _lock(session, Document, document_id)
+    # The extraction takes seconds on a long text: it reads on a session of its own, and
+    # the write (SQLite's write lock) begins after it, for a text still the one it read.
+    doc = read.get(Document, document_id)
     if doc is None:
         raise NotFound(f"no document with id {document_id!r}")
     text = doc.full_text
@@ -202,7 +208,13 @@ def extract_document(
             "`full_text` first (POST /v1/extract tries a text without storing it)"
         )
     digest = records.text_digest(text)["sha256"]
-    rows = _queue(session, doc, digest, _found(session, text, doc.published_on), key.name)
+    found = _found(read, text, doc.published_on)
+    read.rollback()
+    doc = _lock(session, Document, document_id)
+    now = doc.full_text if doc is not None else None
+    if doc is None or now is None or records.text_digest(now)["sha256"] != digest:
+        raise Conflict(f"document {document_id!r} changed while it was being read: extract again")
+    rows = _queue(session, doc, digest, found, key.name)
     ids = [r.id for r in rows]
     _commit(session)
     items = [queries.candidate_read(session.get_one(Candidate, i)) for i in ids]

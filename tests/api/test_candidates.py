@@ -17,7 +17,8 @@ PANEL = "panel-2024-workers-abroad-2023"
 DOC_ID = "test-ministry-2024-briefing"
 ECHO = "The Panel said around 100,000 North Korean workers were still abroad in 2023."
 FIGURE = "The ministry said 3,000 North Korean workers arrived in Russia in 2023."
-TEXT = f"{FIGURE} {ECHO} Resolution 2397 was adopted in December 2017."
+RELATIVE = "More than 400 workers were sent home from Vladivostok in December, residents said."
+TEXT = f"{FIGURE} {ECHO} {RELATIVE} Resolution 2397 was adopted in December 2017."
 DOCUMENT = {
     "id": DOC_ID,
     "title": "Briefing",
@@ -159,6 +160,44 @@ def test_an_empty_preview_text_is_a_422_naming_it(client, editor):
     assert_problem(
         client.post("/v1/extract", json={"text": ""}, headers=bearer(editor)), 422, "text"
     )
+
+
+def test_an_editor_accepts_two_rejects_one_and_finds_the_figures_with_their_quotes(client, editor):
+    found = client.post(f"/v1/documents/{DOC_ID}/extract", headers=bearer(editor)).json()["data"]
+    figure, echo, relative = (
+        next(c for c in found if c["quote"] == quote) for quote in (FIGURE, ECHO, RELATIVE)
+    )
+    assert relative["period_resolved"] and relative["period"]["start"] == "2023-12-01"
+    assert relative["value"]["kind"] == "lower_bound" and relative["scope"]["countries"] == ["RU"]
+    accepted = client.post(
+        f"/v1/candidates/{figure['id']}/accept",
+        json={"id": "test-ministry-arrivals-2023", "claimant": "test-ministry"},
+        headers=bearer(editor),
+    )
+    assert accepted.status_code == 201, accepted.text
+    cited = client.post(f"/v1/candidates/{echo['id']}/accept", headers=bearer(editor))
+    assert cited.status_code == 201, cited.text
+    rejected = client.post(
+        f"/v1/candidates/{relative['id']}/reject",
+        json={"reason": "residents' hearsay"},
+        headers=bearer(editor),
+    )
+    assert rejected.status_code == 200, rejected.text
+
+    listed = client.get(f"/v1/estimates?document={DOC_ID}").json()["data"]
+    assert {e["id"] for e in listed} == {"test-ministry-arrivals-2023", PANEL}
+    quotes = {
+        e["id"]: [c["quote"] for c in client.get(f"/v1/estimates/{e['id']}").json()["citations"]]
+        for e in listed
+    }
+    assert quotes["test-ministry-arrivals-2023"] == [FIGURE] and ECHO in quotes[PANEL]
+    decided = client.get(f"/v1/candidates?document={DOC_ID}", headers=bearer(editor)).json()
+    by_id = {c["id"]: c["status"] for c in decided["data"]}
+    assert [by_id[c["id"]] for c in (figure, echo, relative)] == [
+        "accepted",
+        "accepted",
+        "rejected",
+    ]
 
 
 # --- keys --------------------------------------------------------------------------------

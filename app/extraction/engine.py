@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any
@@ -73,6 +73,7 @@ class Draft:
     clause: tuple[int, int]
     countries: list[str] = field(default_factory=list)
     own_countries: bool = False
+    near_end: int = 0  # where the words about this figure end: the next figure or clause end
     place: str | None = None
     population: Population = Population.all
     warnings: list[str] = field(default_factory=list)
@@ -101,12 +102,21 @@ def _share_with_previous(sentence: str, prev: Draft, d: Draft) -> None:
         d.warnings.append(f"the hedge of '{p.fields['text']}' is read as covering this figure too")
 
 
-def _period(sentence: str, d: Draft, times: list[Time]) -> tuple[dict[str, Any], bool, list[str]]:
-    """The time wording nearest the figure, preferring one in its own clause."""
+def _period(
+    d: Draft, times: list[Time], others: list[tuple[int, int]]
+) -> tuple[dict[str, Any], bool, list[str]]:
+    """The time wording nearest the figure, preferring one in its own clause; one in
+    another figure's clause (`others`) is that figure's."""
     if not times:
         return unknown(), False, ["the sentence has no time wording: the period is unknown"]
     v = d.value
     lo, hi = d.clause
+    times = [
+        t for t in times
+        if lo <= t.start < hi + 1 or not any(a <= t.start < b + 1 for a, b in others)
+    ]  # fmt: skip
+    if not times:
+        return unknown(), False, []
 
     def distance(t: Time) -> tuple[int, int]:
         in_clause = 0 if lo <= t.start and t.end <= hi + 1 else 1
@@ -135,8 +145,7 @@ def _scope(sentence: str, drafts: list[Draft], where: list[context.Place],
     ]  # fmt: skip
     for i, d in enumerate(drafts):
         lo, hi = d.clause
-        clause = sentence[lo:hi]
-        if context.AT_HOME.search(clause):
+        if context.AT_HOME.search(sentence[d.value.start : d.near_end]):
             d.countries, d.own_countries = [context.HOME], True
             continue
         own = [p for p in usable if lo <= p.start < hi and p.code != context.HOME]
@@ -161,6 +170,18 @@ def _scope(sentence: str, drafts: list[Draft], where: list[context.Place],
             d.warnings.append("no country named for the figure: proposed as worldwide")
 
 
+def _money_of_part(drafts: list[Draft]) -> None:
+    """Money in the clause of a count of only some workers ("3,000 IT workers ... generate
+    $250-600 million") is what those workers earn: a part too."""
+    for d in drafts:
+        unit = d.value.fields["unit"] or ""
+        if not (len(unit) == 3 and unit.isupper()) or d.population is Population.part:
+            continue
+        if any(o.clause == d.clause and o.population is Population.part for o in drafts):
+            d.population = Population.part
+            d.warnings.append("money earned by the part of the workers its clause counts: part")
+
+
 def _interval(fields: dict[str, Any]) -> dict[str, Any]:
     kind = fields["kind"]
     low = fields.get("amount", fields.get("low"))
@@ -180,8 +201,10 @@ def _candidates_in(
         return []
     spans = _clauses(sentence)
     drafts: list[Draft] = []
-    for v in values:
+    for i, v in enumerate(values):
         d = Draft(v, _clause_of(spans, v.start))
+        following = values[i + 1].start if i + 1 < len(values) else len(sentence)
+        d.near_end = min(following, d.clause[1])
         if context.sectors(v.fields["text"], vocab):
             d.population = Population.part
             d.warnings.append(f"'{v.fields['text']}' counts only some of the workers: part")
@@ -193,13 +216,38 @@ def _candidates_in(
             v.fields["unit"] = "persons"
             d.warnings.append("unit 'persons' guessed: the sentence is about workers")
         drafts.append(d)
+    _money_of_part(drafts)
     said = context.attribution(sentence, vocab)
     _scope(sentence, drafts, context.places(sentence), said)
     sector_ids = context.sectors(sentence, vocab)
-    out = []
+    out: list[Candidate] = []
     for d in drafts:
-        out.append(_candidate(offset, sentence, d, times, said, sector_ids, vocab))
+        others = [o.clause for o in drafts if o.clause != d.clause]
+        c = _candidate(offset, sentence, d, times, others, said, sector_ids, vocab)
+        if c.period["precision"] == "unknown":
+            c = _period_from_previous(c, out[-1] if out else None, sentence, d)
+        out.append(c)
     return out
+
+
+def _period_from_previous(
+    c: Candidate, prev: Candidate | None, sentence: str, d: Draft
+) -> Candidate:
+    """A figure in a participle clause ("..., earning about US$500 million") shares the
+    time of the figure before it; otherwise its period is unknown, and says so."""
+    clause = sentence[d.clause[0] : d.clause[1]]
+    if (
+        prev is not None
+        and prev.period["precision"] != "unknown"
+        and re.match(r"\s*\w+ing\b", clause)
+    ):
+        warns = [*c.warnings, f"period '{prev.period['text']}' taken from the figure before it"]
+        return replace(
+            c, period=dict(prev.period), period_resolved=prev.period_resolved, warnings=warns
+        )
+    return replace(
+        c, warnings=[*c.warnings, "no time wording for the figure: the period is unknown"]
+    )
 
 
 def _candidate(
@@ -207,14 +255,16 @@ def _candidate(
     sentence: str,
     d: Draft,
     times: list[Time],
+    others: list[tuple[int, int]],
     said: context.Attribution | None,
     sector_ids: list[str],
     vocab: Vocabulary,
 ) -> Candidate:
     v = d.value
-    period, resolved, period_warnings = _period(sentence, d, times)
+    period, resolved, period_warnings = _period(d, times, others)
     clause = sentence[d.clause[0] : d.clause[1]]
-    metric_id, confidence = context.metric([clause, sentence], v.fields["unit"], vocab)
+    near = sentence[v.start : d.near_end]
+    metric_id, confidence = context.metric(near, [clause, sentence], v.fields["unit"], vocab)
     warns = v.warnings + d.warnings + period_warnings
     if metric_id:
         warns.append(f"metric guessed as {metric_id} ({confidence:.0%} confident)")

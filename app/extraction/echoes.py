@@ -15,6 +15,7 @@ from app.enums import EstimateStatus
 from app.extraction.candidate import Candidate
 from app.hedges import MAX_MARGIN, interval_of
 from app.models import Estimate
+from app.models.estimates import scope_key
 
 
 def _points(value: dict[str, Any]) -> list[float]:
@@ -39,13 +40,15 @@ def _as_date(x: Any) -> date | None:
 
 
 def _stored(session: Session, c: Candidate) -> list[Estimate]:
-    """Active estimates of the candidate's metric and population whose period overlaps
-    its own (any period, when the candidate's is unknown) and whose stored bounds can hold
-    its value: a scan of the metric's period index, not of every estimate."""
+    """Active estimates of the candidate's metric, scope and population whose period
+    overlaps its own (any period, when the candidate's is unknown) and whose stored bounds
+    can hold its value: a scan of the metric's scope-and-period index
+    (ix_estimate_metric_scope_period), not of every estimate."""
     points = _points(c.value)
     lo, hi = min(points), max(points)
     stmt = select(Estimate).where(
         Estimate.metric_id == c.metric,
+        Estimate.scope_key == scope_key(c.scope["worldwide"], c.scope["countries"]),
         Estimate.population == c.population,
         Estimate.status == EstimateStatus.active,
         Estimate.unit == c.value["unit"],
@@ -55,12 +58,8 @@ def _stored(session: Session, c: Candidate) -> list[Estimate]:
     )
     start, end = _as_date(c.period.get("start")), _as_date(c.period.get("end"))
     if start and end:
-        stmt = stmt.where(
-            or_(
-                Estimate.period_start.is_(None),
-                and_(Estimate.period_start <= end, Estimate.period_end >= start),
-            )
-        )
+        # an undated estimate overlaps no known period
+        stmt = stmt.where(and_(Estimate.period_start <= end, Estimate.period_end >= start))
     return list(session.scalars(stmt.order_by(Estimate.id)))
 
 

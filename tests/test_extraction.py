@@ -395,3 +395,68 @@ def test_cli_refuses_a_bad_date_and_a_missing_file(tmp_path: Path):
     assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr
     r = run([str(tmp_path / "nowhere.txt")], f"sqlite:///{tmp_path}/x.db")
     assert r.returncode == 1 and "cannot read" in r.stderr
+
+
+def test_a_figure_without_time_wording_takes_the_time_of_the_sentence_before():
+    first, second = extract(
+        "around 100,000 North Korean workers remained employed overseas in 2023. This labor "
+        "export is generating an estimated $500 million annually.",
+        None,
+        VOCAB,
+    )
+    assert second.period == first.period and second.period["text"] == "in 2023"
+    assert any("sentence before" in w for w in second.warnings)
+
+
+def test_a_figure_attributed_to_a_report_takes_the_period_it_covers():
+    found = extract(
+        "According to the report, which covers July 2023 to January 2024, it was dated "
+        "March 7.\nThe report said that North Korea has contracts to send around 400,000 "
+        "more workers abroad.",
+        date(2024, 12, 31),
+        VOCAB,
+    )
+    assert [(str(c.period["start"]), str(c.period["end"])) for c in found] == [
+        ("2023-07-01", "2024-01-31")
+    ]
+    assert any("coverage" in w for w in found[0].warnings)
+
+
+def test_a_figure_referred_back_to_shares_period_and_countries():
+    first, again = extract(
+        "North Korea has dispatched 500 workers to China, residents said.\n"
+        "The 500 workers were sent at the end of August.",
+        date(2024, 12, 31),
+        VOCAB,
+    )
+    assert first.period == again.period and first.period["text"] == "at the end of August"
+    assert again.scope["countries"] == ["CN"]
+    # the same number stated afresh is not a restatement
+    _, b = extract(
+        "Some 30,000 North Koreans worked in Russia during 2018.\nThe report is short.\n"
+        "Officials said some 30,000 workers were elsewhere.",
+        None,
+        VOCAB,
+    )
+    assert b.period["precision"] == "unknown"
+
+
+def test_an_undated_repeat_takes_the_period_of_the_estimate_it_echoes(session: Session):
+    (c,) = match_echoes(
+        session,
+        extract("approximately 100,000 North Korean workers are still earning money.", None,
+                VOCAB),
+    )  # fmt: skip
+    assert c.echo_of == "panel-2024-workers-abroad-2023"
+    assert (str(c.period["start"]), c.period["precision"]) == ("2023-01-01", "year")
+
+
+def test_an_undated_figure_echoes_only_an_estimate_hedged_alike(session: Session):
+    # the Panel's "around 100,000" of 2023 holds 100,000 too, but is `about`: with no period
+    # to compare, "nearly 100,000" repeats the US Government's undated "nearly 100,000"
+    assert echoes(session, "Pyongyang earns money from nearly 100,000 workers abroad.") == [
+        "us-government-workers-abroad"
+    ]
+    assert echoes(session, "Pyongyang earns money from fewer than 100,000 workers abroad.") == [
+        None
+    ]

@@ -78,10 +78,15 @@ def _interval(e: Estimate) -> dict[str, Any]:
 
 
 def _echo(session: Session, c: Candidate) -> tuple[Estimate, dict[str, Any]] | None:
-    """The stored estimate the candidate repeats: among those that hold its value, one of
-    its claimant's if any, then one with a known period, then the narrowest interval."""
+    """The stored estimate the candidate repeats: among those that hold its value (and,
+    when the candidate has no period, have its kind and qualifier), one of its claimant's
+    if any, then one with a known period, then the narrowest interval."""
     matches = []
+    undated = c.period.get("start") is None
     for e in _stored(session, c):
+        # with no period to compare, a repeat must at least be hedged the same way
+        if undated and (e.value_kind, e.qualifier) != (c.value["kind"], c.value["qualifier"]):
+            continue
         iv = _interval(e)
         if all(_inside(x, iv) for x in _points(c.value)):
             matches.append((e, iv))
@@ -111,7 +116,11 @@ def match_echoes(session: Session, candidates: list[Candidate]) -> list[Candidat
             + "): proposed as a new citation of it"
         )
         warns = [*c.warnings, note]
-        if c.period.get("start") is None:
-            warns.append("matched without a period: the candidate's period is unknown")
-        out.append(replace(c, echo_of=e.id, warnings=warns))
+        period = c.period
+        if c.period.get("start") is None and e.period_start is not None:
+            # a citation adds a quote, not a period: the estimate's period is the figure's
+            period = {"start": e.period_start, "end": e.period_end,
+                      "precision": e.period_precision.value, "text": ""}  # fmt: skip
+            warns.append(f"no time wording: the period is that of {e.id}, which it repeats")
+        out.append(replace(c, echo_of=e.id, period=period, warnings=warns))
     return out

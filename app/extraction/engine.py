@@ -24,6 +24,12 @@ WORKER_WORDS = re.compile(r"\b(?:workers?|labou?rers?|North Koreans|nationals)\b
 CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[–—-]\s|\s(?:while|but|whereas)\s")
 NOUN_UNITS = frozenset({"persons", "countries", "companies"})
 MAX_WORDS_FOR_SHARED_HEDGE = 6
+NO_COUNTRY = "no country named for the figure: proposed as worldwide"
+NO_PERIOD = "no time wording for the figure: the period is unknown"
+# "According to the report, which covers July 2023 to January 2024": the report's coverage,
+# the period of figures attributed to the report that have no time wording of their own.
+COVERAGE = re.compile(r"\b(?:covers|covering|covered|spans|spanning)\s+$", re.I)
+REPORTED = re.compile(r"\b(?:report|panel)\b", re.I)
 
 
 @cache
@@ -167,7 +173,7 @@ def _scope(sentence: str, drafts: list[Draft], where: list[context.Place],
             d.countries, d.place = drafts[i - 1].countries, drafts[i - 1].place
             d.warnings.append("countries taken from the figure before it in the sentence")
         else:
-            d.warnings.append("no country named for the figure: proposed as worldwide")
+            d.warnings.append(NO_COUNTRY)
 
 
 def _money_of_part(drafts: list[Draft]) -> None:
@@ -294,9 +300,96 @@ def _candidate(
     )
 
 
+def _is_heading(sentence: str) -> bool:
+    """A line such as "More planned" or "IT workers": short, with no closing punctuation."""
+    return len(sentence.split()) <= 8 and not re.search(r"[.!?”\"’']$", sentence)
+
+
+def _coverage(sentence: str, published: date | None) -> dict[str, Any] | None:
+    for t in find_times(sentence, published):
+        if COVERAGE.search(sentence[max(0, t.start - 20) : t.start]):
+            return dict(t.period)
+    return None
+
+
+def _without(warnings: list[str], drop: str, add: str) -> list[str]:
+    return [w for w in warnings if w != drop] + [add]
+
+
+def _period_from_context(
+    c: Candidate, before: list[Candidate], coverage: dict[str, Any] | None
+) -> Candidate:
+    """A figure without time wording takes the time of the figure in the sentence just
+    before it ("... in 2023. This labor export is generating $500 million annually"), or,
+    attributed to a report, the period the text says the report covers."""
+    if NO_PERIOD not in c.warnings:
+        return c
+    dated = [b for b in before if b.period["start"] is not None]
+    if dated:
+        p = dated[-1].period
+        note = f"period '{p['text']}' taken from the figure in the sentence before"
+        return replace(c, period=dict(p), period_resolved=dated[-1].period_resolved,
+                       warnings=_without(c.warnings, NO_PERIOD, note))  # fmt: skip
+    if coverage and c.claimant_text and REPORTED.search(c.claimant_text):
+        note = f"period is the report's coverage, '{coverage['text']}', as the text gives it"
+        return replace(c, period=dict(coverage), warnings=_without(c.warnings, NO_PERIOD, note))
+    return c
+
+
+def _value_key(c: Candidate) -> tuple[Any, ...]:
+    v = c.value
+    return tuple(v.get(k) for k in ("kind", "qualifier", "unit", "amount", "low", "high",
+                                    "from", "to"))  # fmt: skip
+
+
+def _refers_back(c: Candidate) -> bool:
+    """Whether the figure is worded as one already stated: "the 500 workers"."""
+    at = c.quote.find(c.value["text"])
+    return at > 0 and re.search(r"\bthe\s+$", c.quote[:at], re.I) is not None
+
+
+def _restatements(found: list[Candidate]) -> list[Candidate]:
+    """A figure the text restates ("dispatched 500 workers to China" ... "The 500 workers
+    were sent at the end of August") lends each statement what the other says: the
+    period to one without time wording, the countries to one that names none. A figure
+    restates another only when one of the two refers back ("the 500 workers"): the same
+    number stated afresh may count something else."""
+    out = []
+    for c in found:
+        same = [
+            o
+            for o in found
+            if o is not c
+            and _value_key(o) == _value_key(c)
+            and (_refers_back(o) or _refers_back(c))
+        ]
+        if NO_PERIOD in c.warnings and (dated := [o for o in same if NO_PERIOD not in o.warnings
+                                                  and o.period["start"] is not None]):  # fmt: skip
+            p = dated[0].period
+            note = f"period '{p['text']}' taken from the same figure restated in the text"
+            c = replace(c, period=dict(p), period_resolved=dated[0].period_resolved,
+                        warnings=_without(c.warnings, NO_PERIOD, note))  # fmt: skip
+        placed = [o for o in same if NO_COUNTRY not in o.warnings and not o.scope["worldwide"]]
+        if NO_COUNTRY in c.warnings and placed:
+            note = "countries taken from the same figure restated in the text"
+            c = replace(c, scope=dict(placed[0].scope),
+                        warnings=_without(c.warnings, NO_COUNTRY, note))  # fmt: skip
+        out.append(c)
+    return out
+
+
 def extract(text: str, published: date | None, vocabulary: Vocabulary) -> list[Candidate]:
     """The candidate figures the text states, in the order it states them."""
     found: list[Candidate] = []
+    before: list[Candidate] = []
+    coverage: dict[str, Any] | None = None
     for offset, sentence in sentences(text):
-        found += _candidates_in(offset, sentence, published, vocabulary)
-    return found
+        coverage = _coverage(sentence, published) or coverage
+        cands = [
+            _period_from_context(c, before, coverage)
+            for c in _candidates_in(offset, sentence, published, vocabulary)
+        ]
+        found += cands
+        if not _is_heading(sentence):
+            before = cands
+    return _restatements(found)

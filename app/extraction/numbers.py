@@ -218,7 +218,7 @@ def _currency(m: re.Match[str], name: str) -> str | None:
 
 
 _UNIT_AFTER = re.compile(
-    rf"^\s+(?:of\s+)?(?:(?:the|its|their|these|those|them|all)\s+)?(?:[\w’'-]+\s+){{0,3}}?"
+    rf"^\s+(?:of\s+)?(?:(?:the|its|their|these|those|them|all)\s+)?(?P<filler>(?:[\w’'-]+\s+){{0,3}}?)"
     rf"(?P<noun>{_alt(UNIT_NOUNS)}|{_alt(CURRENCY_AFTER)})\b",
     re.IGNORECASE,
 )
@@ -241,8 +241,7 @@ def _unit_after(sentence: str, pos: int) -> tuple[str, int] | None:
     m = _UNIT_AFTER.match(rest)
     if not m:
         return None
-    between = rest[: m.start("noun")]
-    if _STOP_WORDS.search(re.sub(r"^\s+of\s+", " ", between)):
+    if _STOP_WORDS.search(m.group("filler")):
         return None
     noun = m.group("noun").lower()
     unit = UNIT_NOUNS.get(noun) or CURRENCY_AFTER.get(noun)

@@ -34,7 +34,13 @@ AT_HOME = re.compile(r"\b(?:at home|inside North Korea|in North Korea|domestical
 # Countries in a list of examples ("some 40 countries, including China and Russia") stand
 # for a wider scope, not for the figure's.
 EXAMPLES = re.compile(r"\b(?:including|such as|like|e\.g\.)\s+$", re.I)
+# A country named as a border ("once the border with China opens") is not where workers are.
+NOT_SCOPE = re.compile(r"\b(?:borders? with|borders? of|bordering)\s+$", re.I)
 _PROPER = re.compile(r"(?:the\s+)?[A-Z][\w’'.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'.-]*)*")
+
+
+# Words of a name; words glued by a scrape ("RussiaOpens in new window") are read apart.
+_WORD = re.compile(r"[A-Z]?[a-z’'-]+\.?|[A-Z0-9][A-Z0-9.]*(?![a-z])|[\w’'.-]+")
 
 
 @dataclass(frozen=True)
@@ -67,13 +73,16 @@ def places(sentence: str) -> list[Place]:
     the longest name wins ("Russian Federation" over "Russian")."""
     found: list[Place] = []
     for run in _PROPER.finditer(sentence):
-        words = list(re.finditer(r"[\w’'.-]+", run.group(0)))
+        words = list(_WORD.finditer(run.group(0)))
         i = 0
         while i < len(words):
             for j in range(len(words), i, -1):
                 phrase = run.group(0)[words[i].start() : words[j - 1].end()].rstrip(".")
                 if code := _lookup(phrase):
                     start = run.start() + words[i].start()
+                    if NOT_SCOPE.search(sentence[max(0, start - 20) : start]):
+                        i = j
+                        break
                     example = bool(EXAMPLES.search(sentence[max(0, start - 40) : start])) or (
                         bool(found) and found[-1].example and
                         re.fullmatch(r",?\s*(?:and|or)?\s*", sentence[found[-1].end : start]) is
@@ -180,14 +189,16 @@ def attribution(sentence: str, vocab: Vocabulary) -> Attribution | None:
     return Attribution(text, _source(who, vocab), m.start("say"), m.end("say"))
 
 
+# Marks a metric rule read only in the words right after the figure.
+NEAR = "(?#near)"
 # Metric guesses: (metric id, unit it needs or None, words that point at it, confidence).
 METRIC_RULES: list[tuple[str, str | None, str, float]] = [
-    ("trade_exports_usd", "money", r"\bexport", 0.7),
-    ("trade_imports_usd", "money", r"\bimport", 0.7),
+    ("trade_exports_usd", "money", r"\bexport(?:ed|ing)\b|\bexports? (?:of|to)\b", 0.7),
+    ("trade_imports_usd", "money", r"\bimport(?:ed|ing)\b|\bimports? (?:of|from)\b", 0.7),
     ("revenue_usd", "money", r"earn|revenue|income|generat|bring in|brought in|made|make|"
                              r"funds|currency|profit|paid|wages", 0.7),
     ("work_permits_held", "persons", r"permits?", 0.7),
-    ("workers_at_home", "persons", r"\bat home\b|inside North Korea", 0.6),
+    ("workers_at_home", "persons", r"(?#near)\b(?:at home|inside North Korea)\b", 0.6),
     ("workers_repatriated_share", "percent", r"sent home|repatriat|returned|recalled|"
                                              r"brought home|brings home|withdr", 0.6),
     ("workers_repatriated", "persons", r"sent home|repatriat|returned|recalled|brought home|"
@@ -197,9 +208,13 @@ METRIC_RULES: list[tuple[str, str | None, str, float]] = [
     ("workers_requested", "persons", r"request", 0.6),
     ("workers_to_be_replaced", "persons", r"replac", 0.6),
     ("workers_dispatched", "persons", r"dispatch|sent|sends|deploy|arrived|hired", 0.5),
-    ("reporting_states_share", "percent", r"member states|states", 0.5),
-    ("reporting_states", "countries", r"submitted|reported|reports", 0.5),
-    ("main_host_countries", "countries", r"majority|most of|mainly|main", 0.5),
+    ("workers_planned", "persons", r"(?#near)\bmore (?:workers|labou?rers)\b", 0.5),
+    ("workers_abroad", "persons", r"(?#near)\b(?:abroad|overseas|working|employed|remain|"
+                                  r"remained|active|earning|are in|were in|there are)\b", 0.6),
+    ("reporting_states_share", "percent", r"member states|\bstates\b", 0.5),
+    ("main_host_countries", "countries", r"majority|most of|mainly|\bmain\b", 0.5),
+    ("reporting_states", "countries", r"\bsubmitted\b|\breported\b|\breports\b|"
+                                      r"\breporting\b", 0.5),
     ("host_countries", "countries", r"", 0.5),
     ("employer_count", "companies", r"", 0.5),
     ("workers_abroad", "persons", r"", 0.4),
@@ -213,15 +228,21 @@ def _unit_class(unit: str | None) -> str | None:
     return unit
 
 
-def metric(texts: list[str], unit: str | None, vocab: Vocabulary) -> tuple[str | None, float]:
-    """The metric the figure most probably counts, with a confidence: the first rule whose
-    unit fits and whose words the narrowest text uses (its clause, then its sentence),
-    among the vocabulary's metrics; else the unit's usual metric, with less confidence."""
+def metric(
+    near: str, texts: list[str], unit: str | None, vocab: Vocabulary
+) -> tuple[str | None, float]:
+    """The metric the figure most probably counts, with a confidence, among the
+    vocabulary's metrics of its unit: first what the words right after the figure say
+    ("3,000 IT workers abroad"; rules marked NEAR), then the first rule whose words its
+    clause, then its sentence, uses; else the unit's usual metric, with less confidence."""
     cls = _unit_class(unit)
     rules = [r for r in METRIC_RULES if r[0] in vocab.metric_ids and r[1] == cls]
+    for metric_id, _, words, confidence in rules:
+        if words.startswith(NEAR) and re.search(words, near, re.I):
+            return metric_id, confidence
     for text in texts:
         for metric_id, _, words, confidence in rules:
-            if words and re.search(words, text, re.I):
+            if words and not words.startswith(NEAR) and re.search(words, text, re.I):
                 return metric_id, confidence
     for metric_id, _, words, confidence in rules:
         if not words:

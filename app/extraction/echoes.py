@@ -15,6 +15,7 @@ from app.enums import EstimateStatus
 from app.extraction.candidate import Candidate
 from app.hedges import MAX_MARGIN, interval_of
 from app.models import Estimate
+from app.models.estimates import scope_key
 
 
 def _points(value: dict[str, Any]) -> list[float]:
@@ -39,13 +40,15 @@ def _as_date(x: Any) -> date | None:
 
 
 def _stored(session: Session, c: Candidate) -> list[Estimate]:
-    """Active estimates of the candidate's metric and population whose period overlaps
-    its own (any period, when the candidate's is unknown) and whose stored bounds can hold
-    its value: a scan of the metric's period index, not of every estimate."""
+    """Active estimates of the candidate's metric, scope and population whose period
+    overlaps its own (any period, when the candidate's is unknown) and whose stored bounds
+    can hold its value: a scan of the metric's scope-and-period index
+    (ix_estimate_metric_scope_period), not of every estimate."""
     points = _points(c.value)
     lo, hi = min(points), max(points)
     stmt = select(Estimate).where(
         Estimate.metric_id == c.metric,
+        Estimate.scope_key == scope_key(c.scope["worldwide"], c.scope["countries"]),
         Estimate.population == c.population,
         Estimate.status == EstimateStatus.active,
         Estimate.unit == c.value["unit"],
@@ -55,12 +58,8 @@ def _stored(session: Session, c: Candidate) -> list[Estimate]:
     )
     start, end = _as_date(c.period.get("start")), _as_date(c.period.get("end"))
     if start and end:
-        stmt = stmt.where(
-            or_(
-                Estimate.period_start.is_(None),
-                and_(Estimate.period_start <= end, Estimate.period_end >= start),
-            )
-        )
+        # an undated estimate overlaps no known period
+        stmt = stmt.where(and_(Estimate.period_start <= end, Estimate.period_end >= start))
     return list(session.scalars(stmt.order_by(Estimate.id)))
 
 
@@ -79,10 +78,15 @@ def _interval(e: Estimate) -> dict[str, Any]:
 
 
 def _echo(session: Session, c: Candidate) -> tuple[Estimate, dict[str, Any]] | None:
-    """The stored estimate the candidate repeats: among those that hold its value, one of
-    its claimant's if any, then one with a known period, then the narrowest interval."""
+    """The stored estimate the candidate repeats: among those that hold its value (and,
+    when the candidate has no period, have its kind and qualifier), one of its claimant's
+    if any, then one with a known period, then the narrowest interval."""
     matches = []
+    undated = c.period.get("start") is None
     for e in _stored(session, c):
+        # with no period to compare, a repeat must at least be hedged the same way
+        if undated and (e.value_kind, e.qualifier) != (c.value["kind"], c.value["qualifier"]):
+            continue
         iv = _interval(e)
         if all(_inside(x, iv) for x in _points(c.value)):
             matches.append((e, iv))
@@ -112,7 +116,11 @@ def match_echoes(session: Session, candidates: list[Candidate]) -> list[Candidat
             + "): proposed as a new citation of it"
         )
         warns = [*c.warnings, note]
-        if c.period.get("start") is None:
-            warns.append("matched without a period: the candidate's period is unknown")
-        out.append(replace(c, echo_of=e.id, warnings=warns))
+        period = c.period
+        if c.period.get("start") is None and e.period_start is not None:
+            # a citation adds a quote, not a period: the estimate's period is the figure's
+            period = {"start": e.period_start, "end": e.period_end,
+                      "precision": e.period_precision.value, "text": ""}  # fmt: skip
+            warns.append(f"no time wording: the period is that of {e.id}, which it repeats")
+        out.append(replace(c, echo_of=e.id, period=period, warnings=warns))
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any
@@ -24,6 +24,12 @@ WORKER_WORDS = re.compile(r"\b(?:workers?|labou?rers?|North Koreans|nationals)\b
 CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[–—-]\s|\s(?:while|but|whereas)\s")
 NOUN_UNITS = frozenset({"persons", "countries", "companies"})
 MAX_WORDS_FOR_SHARED_HEDGE = 6
+NO_COUNTRY = "no country named for the figure: proposed as worldwide"
+NO_PERIOD = "no time wording for the figure: the period is unknown"
+# "According to the report, which covers July 2023 to January 2024": the report's coverage,
+# the period of figures attributed to the report that have no time wording of their own.
+COVERAGE = re.compile(r"\b(?:covers|covering|covered|spans|spanning)\s+$", re.I)
+REPORTED = re.compile(r"\b(?:report|panel)\b", re.I)
 
 
 @cache
@@ -73,6 +79,7 @@ class Draft:
     clause: tuple[int, int]
     countries: list[str] = field(default_factory=list)
     own_countries: bool = False
+    near_end: int = 0  # where the words about this figure end: the next figure or clause end
     place: str | None = None
     population: Population = Population.all
     warnings: list[str] = field(default_factory=list)
@@ -101,12 +108,21 @@ def _share_with_previous(sentence: str, prev: Draft, d: Draft) -> None:
         d.warnings.append(f"the hedge of '{p.fields['text']}' is read as covering this figure too")
 
 
-def _period(sentence: str, d: Draft, times: list[Time]) -> tuple[dict[str, Any], bool, list[str]]:
-    """The time wording nearest the figure, preferring one in its own clause."""
+def _period(
+    d: Draft, times: list[Time], others: list[tuple[int, int]]
+) -> tuple[dict[str, Any], bool, list[str]]:
+    """The time wording nearest the figure, preferring one in its own clause; one in
+    another figure's clause (`others`) is that figure's."""
     if not times:
         return unknown(), False, ["the sentence has no time wording: the period is unknown"]
     v = d.value
     lo, hi = d.clause
+    times = [
+        t for t in times
+        if lo <= t.start < hi + 1 or not any(a <= t.start < b + 1 for a, b in others)
+    ]  # fmt: skip
+    if not times:
+        return unknown(), False, []
 
     def distance(t: Time) -> tuple[int, int]:
         in_clause = 0 if lo <= t.start and t.end <= hi + 1 else 1
@@ -135,8 +151,7 @@ def _scope(sentence: str, drafts: list[Draft], where: list[context.Place],
     ]  # fmt: skip
     for i, d in enumerate(drafts):
         lo, hi = d.clause
-        clause = sentence[lo:hi]
-        if context.AT_HOME.search(clause):
+        if context.AT_HOME.search(sentence[d.value.start : d.near_end]):
             d.countries, d.own_countries = [context.HOME], True
             continue
         own = [p for p in usable if lo <= p.start < hi and p.code != context.HOME]
@@ -158,7 +173,19 @@ def _scope(sentence: str, drafts: list[Draft], where: list[context.Place],
             d.countries, d.place = drafts[i - 1].countries, drafts[i - 1].place
             d.warnings.append("countries taken from the figure before it in the sentence")
         else:
-            d.warnings.append("no country named for the figure: proposed as worldwide")
+            d.warnings.append(NO_COUNTRY)
+
+
+def _money_of_part(drafts: list[Draft]) -> None:
+    """Money in the clause of a count of only some workers ("3,000 IT workers ... generate
+    $250-600 million") is what those workers earn: a part too."""
+    for d in drafts:
+        unit = d.value.fields["unit"] or ""
+        if not (len(unit) == 3 and unit.isupper()) or d.population is Population.part:
+            continue
+        if any(o.clause == d.clause and o.population is Population.part for o in drafts):
+            d.population = Population.part
+            d.warnings.append("money earned by the part of the workers its clause counts: part")
 
 
 def _interval(fields: dict[str, Any]) -> dict[str, Any]:
@@ -180,8 +207,10 @@ def _candidates_in(
         return []
     spans = _clauses(sentence)
     drafts: list[Draft] = []
-    for v in values:
+    for i, v in enumerate(values):
         d = Draft(v, _clause_of(spans, v.start))
+        following = values[i + 1].start if i + 1 < len(values) else len(sentence)
+        d.near_end = min(following, d.clause[1])
         if context.sectors(v.fields["text"], vocab):
             d.population = Population.part
             d.warnings.append(f"'{v.fields['text']}' counts only some of the workers: part")
@@ -193,13 +222,38 @@ def _candidates_in(
             v.fields["unit"] = "persons"
             d.warnings.append("unit 'persons' guessed: the sentence is about workers")
         drafts.append(d)
+    _money_of_part(drafts)
     said = context.attribution(sentence, vocab)
     _scope(sentence, drafts, context.places(sentence), said)
     sector_ids = context.sectors(sentence, vocab)
-    out = []
+    out: list[Candidate] = []
     for d in drafts:
-        out.append(_candidate(offset, sentence, d, times, said, sector_ids, vocab))
+        others = [o.clause for o in drafts if o.clause != d.clause]
+        c = _candidate(offset, sentence, d, times, others, said, sector_ids, vocab)
+        if c.period["precision"] == "unknown":
+            c = _period_from_previous(c, out[-1] if out else None, sentence, d)
+        out.append(c)
     return out
+
+
+def _period_from_previous(
+    c: Candidate, prev: Candidate | None, sentence: str, d: Draft
+) -> Candidate:
+    """A figure in a participle clause ("..., earning about US$500 million") shares the
+    time of the figure before it; otherwise its period is unknown, and says so."""
+    clause = sentence[d.clause[0] : d.clause[1]]
+    if (
+        prev is not None
+        and prev.period["precision"] != "unknown"
+        and re.match(r"\s*\w+ing\b", clause)
+    ):
+        warns = [*c.warnings, f"period '{prev.period['text']}' taken from the figure before it"]
+        return replace(
+            c, period=dict(prev.period), period_resolved=prev.period_resolved, warnings=warns
+        )
+    return replace(
+        c, warnings=[*c.warnings, "no time wording for the figure: the period is unknown"]
+    )
 
 
 def _candidate(
@@ -207,14 +261,16 @@ def _candidate(
     sentence: str,
     d: Draft,
     times: list[Time],
+    others: list[tuple[int, int]],
     said: context.Attribution | None,
     sector_ids: list[str],
     vocab: Vocabulary,
 ) -> Candidate:
     v = d.value
-    period, resolved, period_warnings = _period(sentence, d, times)
+    period, resolved, period_warnings = _period(d, times, others)
     clause = sentence[d.clause[0] : d.clause[1]]
-    metric_id, confidence = context.metric([clause, sentence], v.fields["unit"], vocab)
+    near = sentence[v.start : d.near_end]
+    metric_id, confidence = context.metric(near, [clause, sentence], v.fields["unit"], vocab)
     warns = v.warnings + d.warnings + period_warnings
     if metric_id:
         warns.append(f"metric guessed as {metric_id} ({confidence:.0%} confident)")
@@ -244,9 +300,96 @@ def _candidate(
     )
 
 
+def _is_heading(sentence: str) -> bool:
+    """A line such as "More planned" or "IT workers": short, with no closing punctuation."""
+    return len(sentence.split()) <= 8 and not re.search(r"[.!?”\"’']$", sentence)
+
+
+def _coverage(sentence: str, published: date | None) -> dict[str, Any] | None:
+    for t in find_times(sentence, published):
+        if COVERAGE.search(sentence[max(0, t.start - 20) : t.start]):
+            return dict(t.period)
+    return None
+
+
+def _without(warnings: list[str], drop: str, add: str) -> list[str]:
+    return [w for w in warnings if w != drop] + [add]
+
+
+def _period_from_context(
+    c: Candidate, before: list[Candidate], coverage: dict[str, Any] | None
+) -> Candidate:
+    """A figure without time wording takes the time of the figure in the sentence just
+    before it ("... in 2023. This labor export is generating $500 million annually"), or,
+    attributed to a report, the period the text says the report covers."""
+    if NO_PERIOD not in c.warnings:
+        return c
+    dated = [b for b in before if b.period["start"] is not None]
+    if dated:
+        p = dated[-1].period
+        note = f"period '{p['text']}' taken from the figure in the sentence before"
+        return replace(c, period=dict(p), period_resolved=dated[-1].period_resolved,
+                       warnings=_without(c.warnings, NO_PERIOD, note))  # fmt: skip
+    if coverage and c.claimant_text and REPORTED.search(c.claimant_text):
+        note = f"period is the report's coverage, '{coverage['text']}', as the text gives it"
+        return replace(c, period=dict(coverage), warnings=_without(c.warnings, NO_PERIOD, note))
+    return c
+
+
+def _value_key(c: Candidate) -> tuple[Any, ...]:
+    v = c.value
+    return tuple(v.get(k) for k in ("kind", "qualifier", "unit", "amount", "low", "high",
+                                    "from", "to"))  # fmt: skip
+
+
+def _refers_back(c: Candidate) -> bool:
+    """Whether the figure is worded as one already stated: "the 500 workers"."""
+    at = c.quote.find(c.value["text"])
+    return at > 0 and re.search(r"\bthe\s+$", c.quote[:at], re.I) is not None
+
+
+def _restatements(found: list[Candidate]) -> list[Candidate]:
+    """A figure the text restates ("dispatched 500 workers to China" ... "The 500 workers
+    were sent at the end of August") lends each statement what the other says: the
+    period to one without time wording, the countries to one that names none. A figure
+    restates another only when one of the two refers back ("the 500 workers"): the same
+    number stated afresh may count something else."""
+    out = []
+    for c in found:
+        same = [
+            o
+            for o in found
+            if o is not c
+            and _value_key(o) == _value_key(c)
+            and (_refers_back(o) or _refers_back(c))
+        ]
+        if NO_PERIOD in c.warnings and (dated := [o for o in same if NO_PERIOD not in o.warnings
+                                                  and o.period["start"] is not None]):  # fmt: skip
+            p = dated[0].period
+            note = f"period '{p['text']}' taken from the same figure restated in the text"
+            c = replace(c, period=dict(p), period_resolved=dated[0].period_resolved,
+                        warnings=_without(c.warnings, NO_PERIOD, note))  # fmt: skip
+        placed = [o for o in same if NO_COUNTRY not in o.warnings and not o.scope["worldwide"]]
+        if NO_COUNTRY in c.warnings and placed:
+            note = "countries taken from the same figure restated in the text"
+            c = replace(c, scope=dict(placed[0].scope),
+                        warnings=_without(c.warnings, NO_COUNTRY, note))  # fmt: skip
+        out.append(c)
+    return out
+
+
 def extract(text: str, published: date | None, vocabulary: Vocabulary) -> list[Candidate]:
     """The candidate figures the text states, in the order it states them."""
     found: list[Candidate] = []
+    before: list[Candidate] = []
+    coverage: dict[str, Any] | None = None
     for offset, sentence in sentences(text):
-        found += _candidates_in(offset, sentence, published, vocabulary)
-    return found
+        coverage = _coverage(sentence, published) or coverage
+        cands = [
+            _period_from_context(c, before, coverage)
+            for c in _candidates_in(offset, sentence, published, vocabulary)
+        ]
+        found += cands
+        if not _is_heading(sentence):
+            before = cands
+    return _restatements(found)

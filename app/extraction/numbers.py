@@ -218,7 +218,7 @@ def _currency(m: re.Match[str], name: str) -> str | None:
 
 
 _UNIT_AFTER = re.compile(
-    rf"^\s+(?:of\s+)?(?:(?:the|its|their|these|those|them|all)\s+)?(?:[\w’'-]+\s+){{0,3}}?"
+    rf"^\s+(?:of\s+)?(?:(?:the|its|their|these|those|them|all)\s+)?(?P<filler>(?:[\w’'-]+\s+){{0,3}}?)"
     rf"(?P<noun>{_alt(UNIT_NOUNS)}|{_alt(CURRENCY_AFTER)})\b",
     re.IGNORECASE,
 )
@@ -227,7 +227,9 @@ _PER_AFTER = re.compile(
     rf"^(?:\s+(?:[\w’'-]+\s+){{0,4}}?)?\s*(?P<per>{_alt(PER)})\b", re.IGNORECASE
 )
 _STOP_WORDS = re.compile(
-    r"\b(?:and|or|but|were|was|are|is|in|to|from|at|by|with|who|that|which|for)\b",
+    r"\b(?:and|or|but|were|was|are|is|be|been|in|to|from|at|by|with|who|that|which|for|the|a|"
+    r"an|said|says|told|tells|has|have|had|will|would|could|can|may|did|do|does|left|went|"
+    r"came|saw|made|got|took|gave)\b",
     re.IGNORECASE,
 )
 
@@ -239,8 +241,7 @@ def _unit_after(sentence: str, pos: int) -> tuple[str, int] | None:
     m = _UNIT_AFTER.match(rest)
     if not m:
         return None
-    between = rest[: m.start("noun")]
-    if _STOP_WORDS.search(re.sub(r"^\s+of\s+", " ", between)):
+    if _STOP_WORDS.search(m.group("filler")):
         return None
     noun = m.group("noun").lower()
     unit = UNIT_NOUNS.get(noun) or CURRENCY_AFTER.get(noun)
@@ -326,13 +327,14 @@ def _fields(
 
 
 def _hedge(m: re.Match[str]) -> Qualifier | None:
+    groups = m.groupdict()
     for name in ("hedge_c", "hedge_r", "hedge_f", "hedge_n"):
-        if h := m.group(name):
+        if h := groups.get(name):
             return HEDGES[h.lower()]
     return None
 
 
-def _read(sentence: str, m: re.Match[str], taken: list[tuple[int, int]]) -> Value | None:
+def _read(sentence: str, m: re.Match[str]) -> Value | None:
     """One grammar match read as a value, or None when it is no figure (a year, a label,
     a duration, a number with nothing counted)."""
     start = m.start()
@@ -465,29 +467,38 @@ def _vague(sentence: str, m: re.Match[str]) -> Value:
                  True, unit is not None)  # fmt: skip
 
 
+SINGLE = re.compile(rf"(?:{_hedge_re('n')})?{_amount('n')}{_AFTER}", re.IGNORECASE)
+
+
+def _first_number_end(m: re.Match[str]) -> int:
+    for name in ("f_num", "a_num"):
+        if m.group(name) is not None:
+            return m.end(name)
+    return m.end()
+
+
 def find_values(sentence: str, masked: list[tuple[int, int]]) -> list[Value]:
     """Every figure the sentence states, in order; numbers inside `masked` spans (its dates
-    and periods) are not figures."""
+    and periods) are not figures. A range or change that is none ("twenty-five", "2015 to
+    2,000 workers") is read again as single numbers."""
     found: list[Value] = []
-    for m in FIGURE.finditer(sentence):
-        if any(s <= m.start() < e or s < m.end() <= e for s, e in masked):
-            inner = _single_outside(sentence, m, masked)
-            if inner is None:
-                continue
-            value = inner
-        else:
-            v = _read(sentence, m, masked)
+    pos = 0
+    while m := FIGURE.search(sentence, pos):
+        multi = m.group("f_num") is not None or m.group("a_num") is not None
+        inside = any(s <= m.start() < e or s < m.end() <= e for s, e in masked)
+        v = None if inside else _read(sentence, m)
+        if v is None and multi:
+            single = SINGLE.match(sentence, m.start())
+            if single and not any(s <= single.start() < e for s, e in masked):
+                v = _single(sentence, single)
             if v is None:
+                pos = _first_number_end(m)
                 continue
-            value = v
-        if per := _per_after(sentence, value.end):
-            value.fields["per"] = per.value
-        found.append(value)
+        if v is None:
+            pos = m.end()
+            continue
+        if per := _per_after(sentence, v.end):
+            v.fields["per"] = per.value
+        found.append(v)
+        pos = max(v.end, m.end()) if not multi or v.number_end >= m.end() else v.number_end
     return found
-
-
-def _single_outside(sentence: str, m: re.Match[str], masked: list[tuple[int, int]]) -> Value | None:
-    """A range or change that swallowed a date ("2015 to 2,000") is read again as the one
-    number outside the date, if there is one."""
-    del sentence, m, masked
-    return None

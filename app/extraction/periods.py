@@ -230,8 +230,17 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> Time | None:
     return None
 
 
+# A time wording after these dates the document, not a figure ("published earlier this
+# year", "was dated March 7").
+_PUBLICATION = re.compile(
+    r"(?i:\b(?:published|dated|released|issued|updated|posted|written|filed)\s+"
+    r"(?:earlier\s+|later\s+)?)$"
+)
+
+
 def find_times(sentence: str, published: date | None) -> list[Time]:
-    """Every time wording in the sentence, earliest first, none overlapping another."""
+    """Every time wording in the sentence that can date a figure, earliest first, none
+    overlapping another (publication dates are left out)."""
     taken: list[Time] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(sentence):
@@ -239,11 +248,21 @@ def find_times(sentence: str, published: date | None) -> list[Time]:
                 continue
             if t := _read(kind, m, published):
                 taken.append(t)
-    return sorted(taken, key=lambda t: t.start)
+    return sorted(
+        (t for t in taken if not _PUBLICATION.search(sentence[max(0, t.start - 30) : t.start])),
+        key=lambda t: t.start,
+    )
 
 
 def date_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans of dates and years that are no figure, whether or not a period is read from
     them ("dated March 7", "a 2017 resolution"): the value grammar skips numbers in them."""
     spans = [(m.start(), m.end()) for _, p in PATTERNS[:7] for m in p.finditer(sentence)]
+    spans += [(m.start(), m.end()) for m in _NOT_FIGURES.finditer(sentence)]
     return spans
+
+
+# ISO dates, clock times and web addresses hold numbers that are never figures.
+_NOT_FIGURES = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|https?://\S+|www\.\S+|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+)

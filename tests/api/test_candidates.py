@@ -487,3 +487,38 @@ def test_reads_as_of_a_version_skip_the_queue_and_show_what_it_made(client, sess
     after = client.get("/v1/estimates?limit=1").json()["meta"]["data_version"]
     assert client.get(f"/v1/estimates/{made}?as_of={after}").status_code == 200
     assert_problem(client.get(f"/v1/estimates/{made}?as_of={before}"), 404)
+
+
+def test_on_a_live_server_the_queue_is_never_cached_and_an_acceptance_shows_at_once(
+    new_database,
+):
+    import httpx
+    from sqlalchemy.orm import Session
+
+    from app.db import make_engine
+    from tests.conftest import live_server, seed_database
+
+    url = new_database("sqlite")
+    key = seed_database(url, editor="ed")
+    assert key is not None
+    with live_server(url) as base, httpx.Client(base_url=base, headers=bearer(key)) as c:
+        for path, body in (("/v1/sources", SOURCE), ("/v1/documents", DOCUMENT)):
+            assert c.post(path, json=body).status_code == 201
+        engine = make_engine(url)
+        with Session(engine) as session:
+            ident = queue(session)
+            session.commit()
+        engine.dispose()
+        for _ in range(2):
+            r = c.get("/v1/candidates")
+            assert r.status_code == 200 and [x["id"] for x in r.json()["data"]] == [ident]
+            assert "x-cache" not in r.headers and r.headers["cache-control"].startswith("private")
+        listed = f"/v1/estimates?document={DOC_ID}"
+        public = httpx.Client(base_url=base)
+        assert public.get(listed).json()["data"] == []
+        assert public.get(listed).headers["x-cache"] == "hit"
+        assert c.post(f"/v1/candidates/{ident}/accept").status_code == 201
+        after = public.get(listed)
+        assert after.headers["x-cache"] == "miss"
+        assert [e["id"] for e in after.json()["data"]] == [f"{DOC_ID}-workers-dispatched-{ident}"]
+        public.close()

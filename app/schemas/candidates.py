@@ -4,7 +4,7 @@ what an editor sends to accept (with corrections) or reject it."""
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints, computed_field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field
 
 from app.enums import CandidateStatus, Population
 from app.models import Citation
@@ -21,12 +21,66 @@ from app.schemas.seed import (
     column_length,
 )
 
+# A real candidate: the first figure of the RFA article in seed_data/, queued and accepted
+# as an echo of the Panel's figure (its text's digest is the stored text's).
+_QUOTE = (
+    "Around 100,000 North Koreans worked overseas in 2023, earning about US$500 million for "
+    "North Korea, indicating that Pyongyang has the means to get around sanctions, a report "
+    "by the U.N. Security Council’s Panel of Experts said."
+)
+PROPOSAL_EXAMPLE: dict[str, Any] = {
+    "start": 0,
+    "end": 227,
+    "quote": _QUOTE,
+    "value": {
+        "kind": "point",
+        "qualifier": "about",
+        "unit": "persons",
+        "text": "Around 100,000 North Koreans",
+        "amount": 100000,
+        "per": None,
+    },
+    "interval": {"low": 75000.0, "high": 125000.0, "rule": "about"},
+    "period": {"start": "2023-01-01", "end": "2023-12-31", "precision": "year", "text": "in 2023"},
+    "period_resolved": False,
+    "scope": {"worldwide": True, "countries": [], "place": None},
+    "sectors": [],
+    "population": "all",
+    "claimant": "un-panel-of-experts",
+    "claimant_text": "a report by the U.N. Security Council’s Panel of Experts said",
+    "metric": "workers_abroad",
+    "metric_confidence": 0.6,
+    "warnings": [
+        "no country named for the figure: proposed as worldwide",
+        "metric guessed as workers_abroad (60% confident)",
+    ],
+    "echo_of": "panel-2024-workers-abroad-2023",
+}
+READ_EXAMPLE: dict[str, Any] = PROPOSAL_EXAMPLE | {
+    "id": 1,
+    "document": "rfa-2024-north-koreans-worked-overseas-in-2023",
+    "status": "accepted",
+    "text_sha256": "c3583e3f48527f97e7ab614fe6965486595c79eafdafa3959fd3eb4b60bc6e09",
+    "extracted_at": "2026-01-01T12:00:00Z",
+    "extracted_by": "alice",
+    "decided_at": "2026-01-01T12:05:00Z",
+    "decided_by": "alice",
+    "reason": None,
+    "estimate_id": "panel-2024-workers-abroad-2023",
+    "citation_id": (
+        "panel-2024-workers-abroad-2023--rfa-2024-north-koreans-worked-overseas-in-2023-2"
+    ),
+    "links": {"self": "http://127.0.0.1:8000/v1/candidates/1"},
+}
+
 VALUE_MEANS = "the value as the write API takes it (`ValueIn`: kind, qualifier, unit, text, ...)"
 
 
 class CandidateProposal(BaseModel):
     """A figure the extraction found in a text: its verbatim quote and the estimate fields
     it read from it. Every guess it made is named in `warnings`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [PROPOSAL_EXAMPLE]})
 
     start: int = Field(description="where the quote starts in the text (characters)")
     end: int = Field(description="where it ends: `text[start:end]` is the quote")
@@ -63,6 +117,8 @@ class CandidateProposal(BaseModel):
 
 class CandidateRead(CandidateProposal):
     """A candidate in the review queue, with its decision."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [READ_EXAMPLE]})
 
     id: int = Field(description="the candidate's number in the queue", examples=[1])
     document: str = Field(

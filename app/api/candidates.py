@@ -31,7 +31,7 @@ from app.api.writes import (
 )
 from app.auth import EditorDep
 from app.db import SessionDep, WriteSessionDep
-from app.enums import Action, CandidateStatus
+from app.enums import Action, CandidateStatus, Precision
 from app.errors import Conflict, InvalidBody, NotFound, problem_responses
 from app.models import Candidate, Citation, Document, Estimate
 from app.models.candidates import CANDIDATE
@@ -98,6 +98,20 @@ def _found(session: Session, text: str, published: date | None) -> list["Extract
     from app.extraction import extract, match_echoes, vocabulary
 
     return match_echoes(session, extract(text, published, vocabulary(session)))
+
+
+def _dated(doc: Document) -> tuple[date, str] | None:
+    """The date relative wordings of `doc` are read against, and as written: only when it
+    is known to the month at least. Against a date known only to its year (stored as 1
+    January), "at the end of August" would be read as the August before, which nothing
+    says; its periods are left unknown (and warned) for the editor instead."""
+    if doc.published_on is None:
+        return None
+    if doc.published_precision is Precision.day:
+        return doc.published_on, doc.published_on.isoformat()
+    if doc.published_precision is Precision.month:
+        return doc.published_on, doc.published_on.strftime("%Y-%m")
+    return None
 
 
 def candidate_record(c: Candidate) -> CandidateRecord:
@@ -194,8 +208,10 @@ def extract_document(
 ) -> Response:
     """Read the document's stored full text and queue every figure found in it as a
     pending candidate, with its verbatim quote; answers with them. Extracting again queues
-    only what is new (a changed text, or a better extraction). A document without a stored
-    text is a 409."""
+    only what is new (a changed text, or a better extraction). Relative dates ('in
+    December') are read against the document's date when it is known to the month at
+    least; otherwise their periods are left unknown, and warned. A document without a
+    stored text is a 409."""
     # The extraction takes seconds on a long text: it reads on a session of its own, and
     # the write (SQLite's write lock) begins after it, for a text still the one it read.
     doc = read.get(Document, document_id)
@@ -208,7 +224,8 @@ def extract_document(
             "`full_text` first (POST /v1/extract tries a text without storing it)"
         )
     digest = records.text_digest(text)["sha256"]
-    found = _found(read, text, doc.published_on)
+    dated = _dated(doc)
+    found = _found(read, text, dated[0] if dated else None)
     read.rollback()
     doc = _lock(session, Document, document_id)
     now = doc.full_text if doc is not None else None
@@ -351,10 +368,11 @@ def _proposed_estimate(c: Candidate, doc: Document, corrections: dict[str, Any])
     if missing:
         raise InvalidBody(missing)
     notes = None
-    if c.period_resolved and doc.published_on is not None:
+    dated = _dated(doc)
+    if c.period_resolved and dated is not None:
         notes = (
             f"The period ({c.period.get('text') or 'unworded'}) is read against the "
-            f"document's date, {doc.published_on.isoformat()}."
+            f"document's date, {dated[1]}."
         )
     locator = corrections.pop("locator", None)
     data = {

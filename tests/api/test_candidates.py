@@ -118,6 +118,18 @@ def test_the_panels_figure_repeated_is_proposed_as_an_echo(client, editor):
     assert echo["echo_of"] == PANEL
 
 
+def test_a_document_dated_only_to_its_year_leaves_relative_periods_unknown(client, editor):
+    body = DOCUMENT | {"id": "test-ministry-2024", "published_on": "2024-01-01"}
+    body |= {"published_precision": "year"}
+    assert client.post("/v1/documents", json=body, headers=bearer(editor)).status_code == 201
+    r = client.post("/v1/documents/test-ministry-2024/extract", headers=bearer(editor))
+    (relative,) = [c for c in r.json()["data"] if c["quote"] == RELATIVE]
+    # not read against 1 January 2024 (as December 2023): the month is not known to follow
+    assert not relative["period_resolved"] and relative["period"]["start"] != "2023-12-01"
+    (figure,) = [c for c in r.json()["data"] if c["quote"] == FIGURE]
+    assert figure["period"]["start"] == "2023-01-01"  # "in 2023" needs no date to be read
+
+
 def test_extracting_again_queues_nothing_twice(client, session, editor):
     first = client.post(f"/v1/documents/{DOC_ID}/extract", headers=bearer(editor)).json()["data"]
     again = client.post(f"/v1/documents/{DOC_ID}/extract", headers=bearer(editor))

@@ -534,3 +534,32 @@ def test_on_a_live_server_the_queue_is_never_cached_and_an_acceptance_shows_at_o
         assert after.headers["x-cache"] == "miss"
         assert [e["id"] for e in after.json()["data"]] == [f"{DOC_ID}-workers-dispatched-{ident}"]
         public.close()
+
+
+def test_of_concurrent_acceptances_of_one_candidate_exactly_one_wins(backend, new_database):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+    from sqlalchemy.orm import Session
+
+    from app.db import make_engine
+    from tests.conftest import live_server, seed_database
+
+    url = new_database(backend)
+    key = seed_database(url, editor="ed")
+    assert key is not None
+    with live_server(url) as base, httpx.Client(base_url=base, headers=bearer(key)) as c:
+        for path, body in (("/v1/sources", SOURCE), ("/v1/documents", DOCUMENT)):
+            assert c.post(path, json=body).status_code == 201
+        engine = make_engine(url)
+        with Session(engine) as session:
+            ident = queue(session)
+            session.commit()
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda _: c.post(f"/v1/candidates/{ident}/accept"), range(4)))
+        assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+        with Session(engine) as session:
+            made = session.scalars(select(Estimate.id).where(Estimate.origin_document_id == DOC_ID))
+            assert list(made) == [f"{DOC_ID}-workers-dispatched-{ident}"]
+            assert [a for a, *_ in candidate_changes(session)] == ["update"]
+        engine.dispose()

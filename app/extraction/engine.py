@@ -108,6 +108,10 @@ def _share_with_previous(sentence: str, prev: Draft, d: Draft) -> None:
         d.warnings.append(f"the hedge of '{p.fields['text']}' is read as covering this figure too")
 
 
+def _resolved_note(p: dict[str, Any]) -> str:
+    return f"'{p['text']}' resolved against the document's date as {p['start']} to {p['end']}"
+
+
 _PRECISION_ORDER = ["day", "month", "quarter", "half", "year", "unknown"]
 
 
@@ -139,15 +143,13 @@ def _period(
         coarse = max((a, b), key=lambda p: _PRECISION_ORDER.index(p["precision"]))
         period = {"start": a["start"], "end": b["end"], "precision": coarse["precision"],
                   "text": f"{a['text']} … {b['text']}"}  # fmt: skip
-        return period, any(t.resolved for t in inside), ["the change's period runs between "
-                                                          "its two times"]  # fmt: skip
+        notes = ["the change's period runs from its first time to its second"]
+        notes += [_resolved_note(t.period) for t in (inside[0], inside[-1]) if t.resolved]
+        return period, any(t.resolved for t in inside), notes
     t = min(times, key=distance)
     warns = list(t.warnings)
     if t.resolved:
-        p = t.period
-        warns.append(
-            f"'{p['text']}' resolved against the document's date as {p['start']} to {p['end']}"
-        )
+        warns.append(_resolved_note(t.period))
     if distance(t)[0]:
         warns.append(f"period taken from '{t.period['text']}', outside the figure's clause")
     return dict(t.period), t.resolved, warns

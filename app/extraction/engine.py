@@ -108,6 +108,13 @@ def _share_with_previous(sentence: str, prev: Draft, d: Draft) -> None:
         d.warnings.append(f"the hedge of '{p.fields['text']}' is read as covering this figure too")
 
 
+def _resolved_note(p: dict[str, Any]) -> str:
+    return f"'{p['text']}' resolved against the document's date as {p['start']} to {p['end']}"
+
+
+_PRECISION_ORDER = ["day", "month", "quarter", "half", "year", "unknown"]
+
+
 def _period(
     d: Draft, times: list[Time], others: list[tuple[int, int]]
 ) -> tuple[dict[str, Any], bool, list[str]]:
@@ -129,13 +136,20 @@ def _period(
         gap = t.start - v.end if t.start >= v.end else v.start - t.end
         return in_clause, max(gap, 0)
 
+    inside = [t for t in times if v.start <= t.start <= v.end + 1]
+    if v.fields["kind"] == "change" and len(inside) >= 2:
+        # "rose from 2,300 in 2022 to 5,800 last year": the change runs from one to the other
+        a, b = inside[0].period, inside[-1].period
+        coarse = max((a, b), key=lambda p: _PRECISION_ORDER.index(p["precision"]))
+        period = {"start": a["start"], "end": b["end"], "precision": coarse["precision"],
+                  "text": f"{a['text']} … {b['text']}"}  # fmt: skip
+        notes = ["the change's period runs from its first time to its second"]
+        notes += [_resolved_note(t.period) for t in (inside[0], inside[-1]) if t.resolved]
+        return period, any(t.resolved for t in inside), notes
     t = min(times, key=distance)
     warns = list(t.warnings)
     if t.resolved:
-        p = t.period
-        warns.append(
-            f"'{p['text']}' resolved against the document's date as {p['start']} to {p['end']}"
-        )
+        warns.append(_resolved_note(t.period))
     if distance(t)[0]:
         warns.append(f"period taken from '{t.period['text']}', outside the figure's clause")
     return dict(t.period), t.resolved, warns
@@ -211,7 +225,7 @@ def _candidates_in(
         d = Draft(v, _clause_of(spans, v.start))
         following = values[i + 1].start if i + 1 < len(values) else len(sentence)
         d.near_end = min(following, d.clause[1])
-        if context.sectors(v.fields["text"], vocab):
+        if v.fields["unit"] in (None, "persons") and context.sectors(v.fields["text"], vocab):
             d.population = Population.part
             d.warnings.append(f"'{v.fields['text']}' counts only some of the workers: part")
         if drafts:

@@ -161,7 +161,9 @@ FIGURE = re.compile(
             r"(?:(?P<vscale>thousands|millions|billions)\s+of\s+)?)"
             r"|(?P<several>\bseveral\s+(?P<sscale>hundred|thousand|million|billion)\b)",
             # changes: "(decreased) from 30,023 to 11,490"
-            rf"(?:{_hedge_re('c')})?\bfrom\s+{_amount('f')}\s+(?:to|down to|up to)\s+"
+            rf"(?:{_hedge_re('c')})?\bfrom\s+{_amount('f')}"
+            r"(?:\s+(?:in|during|at the end of|by the end of)\s+(?:1[89]|20)\d\d)?"
+            r"\s+(?:to|down to|up to)\s+"
             rf"{_amount('t')}",
             # ranges: "between $250-600 million", "250 to 300", "between 250 and 600"
             rf"(?:{_hedge_re('r')})?(?P<between>\bbetween\s+)?{_amount('a')}\s?(?:-|–|—|to|and)\s?"

@@ -40,6 +40,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("quarter", rf"{_QUARTER}{_OF_YEAR}"),
         ("month_range", rf"(?P<m1>{_MONTHS})\s+(?P<y1>{_YEAR})?\s*(?:to|through|until|and|-|–)"
                         rf"\s+(?P<m2>{_MONTHS})\s+(?P<y2>{_YEAR})"),
+        ("month_range", rf"(?i:between\s+)?(?P<m1>{_MONTHS})\s+(?:to|through|until|and|-|–)"
+                        rf"\s+(?P<m2>{_MONTHS})(?!\s+\d)"),
+        ("end_of_year", r"(?i:(?:by|at|before)\s+)?(?i:the\s+end\s+of\s+(?:the|this|last)\s+year)"),
         ("days", rf"(?P<m>{_MONTHS})\s+(?P<d1>{_DAY})(?:\s*(?:and|-|–|to)\s*(?P<d2>{_DAY}))?"
                  rf"(?:,?\s+(?P<y>{_YEAR}))?"),
         ("days", rf"(?P<d1>{_DAY})(?:\s*(?:and|-|–|to)\s*(?P<d2>{_DAY}))?\s+(?P<m>{_MONTHS})"
@@ -140,15 +143,28 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> Time | None:
         return Time(m.start(), m.end(),
                     _period(date(y, first, 1), _last_day(y, first + months - 1), precision, text),
                     resolved)  # fmt: skip
+    if kind == "end_of_year":
+        if published is None:
+            return None
+        y = published.year - (1 if "last" in text.lower() else 0)
+        return Time(
+            m.start(), m.end(), _period(date(y, 1, 1), date(y, 12, 31), Precision.year, text), True
+        )
     if kind == "month_range":
-        y2 = int(g["y2"])
+        if g.get("y2") is None:
+            if published is None:
+                return None
+            y2 = _resolve_month(g["m2"], published).year
+            resolved = True
+        else:
+            y2 = int(g["y2"])
         m1, m2 = _month(g["m1"]), _month(g["m2"])
-        y1 = int(g["y1"]) if g["y1"] else (y2 if m1 <= m2 else y2 - 1)
+        y1 = int(g["y1"]) if g.get("y1") else (y2 if m1 <= m2 else y2 - 1)
         return Time(
             m.start(),
             m.end(),
             _period(date(y1, m1, 1), _last_day(y2, m2), Precision.month, text),
-            False,
+            resolved,
         )
     if kind in ("days", "part_month", "month", "bare_month"):
         mon = _month(g["m"])
@@ -257,7 +273,7 @@ def find_times(sentence: str, published: date | None) -> list[Time]:
 def date_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans of dates and years that are no figure, whether or not a period is read from
     them ("dated March 7", "a 2017 resolution"): the value grammar skips numbers in them."""
-    spans = [(m.start(), m.end()) for _, p in PATTERNS[:7] for m in p.finditer(sentence)]
+    spans = [(m.start(), m.end()) for _, p in PATTERNS[:9] for m in p.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in _NOT_FIGURES.finditer(sentence)]
     return spans
 

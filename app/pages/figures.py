@@ -14,8 +14,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from app import citations, cite_styles, hedges
-from app.api.deps import ReadSessionDep
-from app.api.estimates import EstimateId
+from app.api.deps import EstimateId, ReadSessionDep
 from app.cite_styles import CiteStyle
 from app.errors import NotFound
 from app.items import CitedDocument, EstimateDetailItem

@@ -8,6 +8,7 @@ import types
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Union, get_args, get_origin
+from urllib.parse import parse_qsl
 
 import anyio
 from fastapi import Depends, Path, Query, Request
@@ -72,11 +73,26 @@ async def strict_query(request: Request) -> None:
         for v in values:
             if "\x00" in v:
                 raise BadParameter(name, "contains a NUL byte")
+            if "\ufffd" in v and name in _not_utf8(request):
+                raise BadParameter(name, "is not UTF-8 once percent-decoded")
             if len(v) > MAX_PARAM_LENGTH:
                 raise BadParameter(name, f"longer than {MAX_PARAM_LENGTH} characters")
     for name, value in request.path_params.items():
         if "\x00" in str(value):
             raise BadParameter(name, "contains a NUL byte", location="path")
+
+
+def _not_utf8(request: Request) -> set[str]:
+    """The query parameters whose percent-decoded bytes are not UTF-8 (Starlette reads
+    them as U+FFFD, which would then be searched for as if the client had sent it)."""
+    raw = request.scope.get("query_string", b"").decode("latin-1")
+    bad = set()
+    for name, value in parse_qsl(raw, keep_blank_values=True, encoding="latin-1"):
+        try:
+            value.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            bad.add(name.encode("latin-1").decode("utf-8", "replace"))
+    return bad
 
 
 async def page_params(
@@ -87,8 +103,10 @@ async def page_params(
     cursor: Annotated[
         str | None,
         Query(
+            min_length=1,
             max_length=MAX_PARAM_LENGTH,
-            description="opaque; copy `meta.next_cursor` of the previous page",
+            description="opaque; copy `meta.next_cursor` of the previous page (omit it for "
+            "the first)",
         ),
     ] = None,
     count: Annotated[

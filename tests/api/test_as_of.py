@@ -237,8 +237,8 @@ def test_one_estimate_as_of_a_version_needs_no_whole_snapshot(client, session, h
 def test_one_estimate_reads_the_same_from_its_own_snapshot_as_from_the_whole(
     client,
     session,
-    keys,
-    history,  # noqa: F811
+    keys,  # noqa: F811
+    history,
 ):
     """The estimate with a history (its document and its claimant renamed last) and a few
     seeded ones beside it, at each moment of that history: detail and citation as the focused

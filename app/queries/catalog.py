@@ -183,7 +183,9 @@ def get_document(session: Session, document_id: str) -> read.DocumentDetail:
         cited_by=[read.DocumentRef.model_validate(d) for d in doc.cited_by],
         estimates=estimates,
         citations=[
-            read.CitationInDocument(estimate_id=c.estimate_id, quote=c.quote, locator=c.locator)
+            read.CitationInDocument(
+                id=c.id, estimate_id=c.estimate_id, quote=c.quote, locator=c.locator
+            )
             for c in citations
         ],
         full_text=full_text,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.enums import INVERSE, DocumentKind, RelationRead
 from app.errors import NotFound
+from app.items import EstimateItem
 from app.models import (
     Citation,
     Country,
@@ -104,6 +105,17 @@ def get_source(session: Session, source_id: str) -> read.SourceDetail:
     )
     return read.SourceDetail(
         **_source(*row), documents=[read.DocumentRef.model_validate(d) for d in docs]
+    )
+
+
+def source_estimates(session: Session, source_id: str) -> list[EstimateItem]:
+    """The estimates `source_id` claims, as list items, oldest period first (undated last),
+    whatever their status."""
+    return eq.summaries(
+        session,
+        select(Estimate)
+        .where(Estimate.claimant_id == source_id)
+        .order_by(Estimate.period_start.asc().nulls_last(), Estimate.id),
     )
 
 

@@ -51,6 +51,16 @@ def test_every_resource_links_to_itself_and_names_its_canonical_url(client):
 PAGES = {"estimates": "/figures", "sources": "/sources", "documents": "/documents"}
 
 
+def test_estimates_sources_and_documents_link_to_their_pages(client):
+    for path in resources(client)[:3]:
+        kind, rid = path.removeprefix("/v1/").split("/")
+        html = client.get(path).json()["links"]["html"]
+        assert html == f"{BASE}{PAGES[kind]}/{rid}"
+        r = client.get(html.removeprefix(BASE))
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert f'href="{path}"' in r.text  # and the page links back to its JSON
+
+
 @pytest.mark.parametrize("kind", ["estimates", "sources", "documents"])
 def test_list_items_link_to_their_pages(client, kind):
     items = client.get(f"/v1/{kind}?limit=100").json()["data"]

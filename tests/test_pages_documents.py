@@ -250,6 +250,13 @@ def test_the_figure_page_says_what_independent_sources_agree_on(client):
     text = page(client, f"/figures/{one}").text
     section = text.split('id="consensus"', 1)[1].split("<h2", 1)[0]
     assert "In 2024, 3 independent sources" in section
+    # they cannot all hold: the page leads to the year's conflicts, as /v1/consensus does
+    (year,) = client.get(
+        "/v1/consensus?metric=workers_dispatched&country=CN&period_from=2024&period_to=2024"
+    ).json()["data"]
+    assert year["agreed"] is None
+    path = year["conflicts_url"].removeprefix("http://127.0.0.1:8000")
+    assert f'href="{path.replace("&", "&amp;")}"' in section
     for other in others:
         assert f'href="/figures/{other}"' in section
 
@@ -258,3 +265,31 @@ def test_a_figure_no_one_disagrees_with_says_so(client):
     text = page(client, "/figures/russia-2019-work-permits-2018").text
     section = text.split('id="disagreements"', 1)[1].split("<h2", 1)[0]
     assert "No figure by an independent source disagrees with this one." in section
+
+
+def test_a_quote_from_a_document_without_text_still_has_its_target(client, keys):  # noqa: F811
+    key = keys["editor"]
+    document = {k: v for k, v in DOCUMENT.items() if k != "full_text"}
+    estimate = ESTIMATE | {"citations": [{"document": DOCUMENT["id"], "quote": "1,234 left"}]}
+    for path, body in (("/v1/sources", SOURCE), ("/v1/documents", document)):
+        assert client.post(path, json=body, headers=bearer(key)).status_code == 201
+    r = client.post("/v1/estimates", json=estimate, headers=bearer(key))
+    assert r.status_code == 201, r.text
+    (cid,) = [c["id"] for c in r.json()["citations"]]
+    figure = page(client, f"/figures/{ESTIMATE['id']}").text
+    assert f'href="/documents/{DOCUMENT["id"]}#q-{cid}"' in figure
+    text = page(client, f"/documents/{DOCUMENT['id']}").text
+    assert 'id="no-text"' in text and "<mark" not in text
+    (quote,) = [b for b in parse_strict(text).iter("blockquote") if b.get("id") == f"q-{cid}"]
+    assert quote.text == "1,234 left"
+
+
+def test_a_retracted_figure_is_not_compared(client, hostile, keys):  # noqa: F811
+    url = f"/v1/estimates/{ESTIMATE['id']}"
+    r = client.delete(
+        url, headers=bearer(keys["editor"]) | {"If-Match": client.get(url).headers["etag"]}
+    )
+    assert r.status_code == 200, r.text
+    text = page(client, f"/figures/{ESTIMATE['id']}").text
+    assert "Only active figures are compared; this one is retracted." in text
+    assert "(retracted)" in page(client, f"/documents/{DOCUMENT['id']}").text

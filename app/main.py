@@ -17,7 +17,7 @@ from app.db import get_engine
 from app.errors import install_error_handlers
 from app.exports import FormatSuffix
 from app.http import BodySizeLimit, HttpCache
-from app.pages import figures
+from app.pages import figures, search
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -61,6 +61,7 @@ def create_app() -> FastAPI:
         catalog.documents,
         catalog.vocabularies,
         health.router,
+        search.router,
         figures.router,
     ):
         app.include_router(router)

@@ -17,7 +17,7 @@ from app.db import get_engine
 from app.errors import install_error_handlers
 from app.exports import FormatSuffix
 from app.http import BodySizeLimit, HttpCache
-from app.pages import figures, search
+from app.pages import chart, figures, search
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -62,6 +62,7 @@ def create_app() -> FastAPI:
         catalog.vocabularies,
         health.router,
         search.router,
+        chart.router,  # before figures.router: /figures/chart is not a figure id
         figures.router,
     ):
         app.include_router(router)

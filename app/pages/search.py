@@ -92,7 +92,7 @@ def shown(item: dict[str, Any]) -> Shown:
         figure=value["text"] + (f" per {value['per']}" if value["per"] else ""),
         read_as=interval_words(value["interval"], value["unit"]),
         metric=item["metric"]["name"],
-        period=item["period"]["label"],
+        period=item["period"]["label"] or "date not known",
         where=where_words(item),
         claimant=item["claimant"]["name"],
         status=item["status"],

@@ -59,7 +59,7 @@ def test_the_form_offers_every_metric_the_countries_and_the_claimants_of_figures
     # the form's fields are the API's parameter names
     names = {e.get("name") for e in parse_strict(text).iter() if e.get("name")}
     assert {"metric", "country", "period_from", "period_to", "claimant", "q", "undated"} <= names
-    assert "<table>" not in text  # nothing asked yet: no results
+    assert "<table" not in text  # nothing asked yet: no results
 
 
 @pytest.mark.parametrize(
@@ -88,6 +88,18 @@ def test_the_russia_2018_figures_are_found_in_words(client):
     assert (
         'name="period_from" inputmode="numeric" size="10" placeholder="2019" value="2018"' in text
     )
+
+
+def test_one_metric_and_one_scope_link_to_their_chart(client):
+    text = page(client, f"/figures?{RUSSIA_2018}").text
+    assert 'href="/figures/chart?metric=workers_abroad&amp;country=RU" id="chart-link"' in text
+    text = page(client, "/figures?metric=workers_abroad&worldwide=true").text
+    assert 'name="worldwide" value="true" checked' in text
+    assert result_ids(text) == api_ids(client, "metric=workers_abroad&worldwide=true")
+    assert 'href="/figures/chart?metric=workers_abroad&amp;worldwide=true"' in text
+    page(client, "/figures/chart?metric=workers_abroad&worldwide=true")
+    assert 'id="chart-link"' not in page(client, "/figures?metric=workers_abroad").text
+    assert 'id="chart-link"' not in page(client, "/figures?country=RU").text
 
 
 def test_results_are_paged_by_the_apis_cursor(client):

@@ -28,7 +28,16 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 # The parameters the form shows as fields; any other one asked for (sector=, status=, ...)
 # is carried as a hidden field, so that sending the form again keeps it.
-FORM_FIELDS = {"metric", "country", "period_from", "period_to", "claimant", "q", "undated"}
+FORM_FIELDS = {
+    "metric",
+    "country",
+    "worldwide",
+    "period_from",
+    "period_to",
+    "claimant",
+    "q",
+    "undated",
+}
 
 
 def every(fetch: Callable[[PageParams], Rows]) -> list[Any]:
@@ -139,11 +148,22 @@ def search_page(
         "json_url": f"/v1/estimates{query}",
         "csv_url": f"/v1/estimates.csv{query}",
         "zip_url": f"/v1/estimates.zip{query}",
+        "chart_url": chart_url(filters, request.query_params.get("as_of")),
         "as_of": as_of,
     }
     return templates.TemplateResponse(
         request, "search.html", context, headers=headers, media_type=HTML
     )
+
+
+def chart_url(f: EstimateFilters, as_of: str | None) -> str | None:
+    """The chart of the query's metric and scope, when it asks for one metric and one scope
+    (a country, countries together, or worldwide figures): what a series can show."""
+    if len(f.metric) != 1 or bool(f.country) == bool(f.worldwide):
+        return None
+    scope = [("worldwide", "true")] if f.worldwide else [("country", c) for c in f.country]
+    pairs = [("metric", f.metric[0]), *scope] + ([("as_of", as_of)] if as_of else [])
+    return f"/figures/chart{query_string(pairs)}"
 
 
 def _undated_only(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from app.api.deps import PageDep, ReadSessionDep
@@ -67,16 +68,14 @@ def where_words(item: dict[str, Any]) -> str:
     return f"{scope['place']}, {where}" if scope["place"] else where
 
 
-def form_options(session: Any) -> dict[str, Any]:
-    """What the form offers to choose from: every metric, the countries and the claimants
-    that figures name."""
-    sources = every(lambda p: catalog.list_sources(session, p))
+def form_options(session: Session) -> dict[str, Any]:
+    """What the form offers to choose from, by name: every metric, and the countries and
+    claimants that figures name."""
+    metrics = every(lambda p: catalog.list_metrics(session, p))
     return {
-        "metrics": every(lambda p: catalog.list_metrics(session, p)),
-        "countries": every(lambda p: catalog.list_countries(session, True, p)),
-        "claimants": sorted(
-            (s for s in sources if s.estimate_count), key=lambda s: s.name.casefold()
-        ),
+        "metrics": sorted(((m.id, m.name) for m in metrics), key=lambda m: m[1].casefold()),
+        "countries": catalog.named_countries(session),
+        "claimants": catalog.claimants(session),
     }
 
 

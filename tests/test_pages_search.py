@@ -71,6 +71,8 @@ def test_the_form_offers_every_metric_the_countries_and_the_claimants_of_figures
         "q=Hunchun",
         "metric=workers_abroad&period_from=2019&period_to=2024&undated=include",
         "country=CN&sort=-value",
+        "metric=workers_abroad&population=part",
+        "metric=workers_abroad&country=RU&period_from=2018&period_to=2018&related=true",
     ],
 )
 def test_a_query_lists_the_figures_the_api_gives_for_it(client, query):
@@ -146,6 +148,13 @@ def test_undated_figures_a_range_leaves_out_are_counted_and_linked(client):
     assert result_ids(page(client, only).text) == api_ids(client, only.split("?")[1])
 
 
+def test_related_measures_say_how_they_relate_and_are_kept_by_the_form(client):
+    text = page(client, f"/figures?{RUSSIA_2018}&related=true").text
+    assert "russia-2019-work-permits-2018" in result_ids(text)
+    assert "(a related measure: proxy of workers_abroad)" in text
+    assert '<input type="hidden" name="related" value="true">' in text
+
+
 def test_a_forms_empty_fields_are_dropped_by_a_redirect(client):
     r = client.get(
         "/figures?metric=&country=RU&period_from=2018&period_to=&claimant=&q=",
@@ -167,6 +176,7 @@ def test_a_forms_empty_fields_are_dropped_by_a_redirect(client):
         ("metric=no_such_metric", 400, "metric", "unknown metric"),
         ("undated=sometimes", 400, "undated", "Input should be"),
         ("colour=red", 400, "colour", "unknown parameter"),
+        ("related=true", 400, "related", "needs metric="),
         ("as_of=not-a-time", 400, "as_of", ""),
         ("cursor=garbage", 400, "cursor", ""),
     ],

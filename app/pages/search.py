@@ -16,8 +16,15 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from app.api.deps import PageDep, ReadSessionDep
-from app.api.estimates import estimate_filters
-from app.filters import DEFAULT_ESTIMATE_SORT, EstimateFilters, EstimateSort, Undated
+from app.api.estimates import estimate_filters, list_options
+from app.filters import (
+    DEFAULT_ESTIMATE_SORT,
+    EstimateFilters,
+    EstimateSort,
+    PerFilter,
+    PopulationFilter,
+    Undated,
+)
 from app.pages.figures import HTML, interval_words, templates
 from app.pages.routing import PageRoute
 from app.pagination import MAX_LIMIT, PageParams, Rows
@@ -90,6 +97,7 @@ class Shown(BaseModel):
     where: str
     claimant: str
     status: str
+    related: str | None  # with related=true: how its metric stands to the one asked
 
 
 def shown(item: dict[str, Any]) -> Shown:
@@ -104,7 +112,15 @@ def shown(item: dict[str, Any]) -> Shown:
         where=where_words(item),
         claimant=item["claimant"]["name"],
         status=item["status"],
+        related=_related_words(item.get("related_to")),
     )
+
+
+def _related_words(related_to: dict[str, Any] | None) -> str | None:
+    """A related measure's relation in words: "proxy of workers_abroad"."""
+    if not related_to:
+        return None
+    return f"{related_to['relation'].replace('_', ' ')} {related_to['metric']}"
 
 
 @router.get("/figures")
@@ -114,9 +130,13 @@ def search_page(
     filters: Annotated[EstimateFilters, Depends(estimate_filters)],
     page: PageDep,
     sort: Annotated[EstimateSort, Query()] = DEFAULT_ESTIMATE_SORT,
+    population: Annotated[PopulationFilter, Query()] = PopulationFilter.any,
+    per: Annotated[PerFilter | None, Query()] = None,
+    related: Annotated[bool, Query()] = False,
 ) -> Response:
     """The search form, and the figures the query finds, a page at a time (the API's
     cursor), with links to the same query as JSON, CSV and a download bundle."""
+    filters = list_options(filters, population, per, related)
     read = reading(request)
     as_of = read.as_of if read else None
     headers = read.headers() if read else {}

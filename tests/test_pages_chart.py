@@ -242,3 +242,11 @@ def test_a_figure_page_links_to_the_chart_its_figure_is_drawn_on(client):
     assert "rfa-sources-2024-workers-in-russia-and-china" in joint
     # a part of the workers is never drawn among totals: its page offers no chart
     assert 'id="chart-link"' not in page(client, "/figures/panel-2024-it-workers-abroad").text
+
+
+def test_large_values_are_labelled_in_millions(client):
+    labels = [
+        t.text for t in svg_of(client, "metric=revenue_usd&worldwide=true").iter(f"{SVG_NS}text")
+    ]
+    assert "0" in labels and any(label.endswith(" million") for label in labels)
+    assert "Revenue from overseas labour (USD)" in labels

@@ -37,7 +37,7 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 SVG = "image/svg+xml"
 WIDTH, PLOT_HEIGHT = 760, 360
-LEFT, RIGHT, TOP, BOTTOM = 84, 24, 48, 56  # margins around the plot: axis labels
+LEFT, RIGHT, TOP, BOTTOM = 96, 24, 48, 56  # margins around the plot: axis labels
 LEGEND_LINE = 22
 # Okabe and Ito's colours, told apart with colour blindness; shapes tell them apart in print
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -98,6 +98,14 @@ def nice_step(span: float, ticks: int = 5) -> float:
     raw = span / ticks
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def axis_words(v: float) -> str:
+    """A tick's value short enough for the axis: 100,000; 250 million; 1.5 billion."""
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(v) >= size:
+            return f"{v / size:,g} {word}"
+    return number_words(v)
 
 
 def shape_path(shape: str, x: float, y: float, r: float = 5.5) -> str:
@@ -216,7 +224,7 @@ def draw(chart: Chart) -> Drawing:
         plot=(LEFT, TOP, WIDTH - RIGHT, bottom),
         x_labels=x_labels,
         x_ticks=x_ticks,
-        y_ticks=[(y(step * k), number_words(step * k)) for k in range(round(top_value / step) + 1)],
+        y_ticks=[(y(step * k), axis_words(step * k)) for k in range(round(top_value / step) + 1)],
     )
     for year in chart.years:
         if _independent(year) and year.agreed:

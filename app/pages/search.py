@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from app.api.deps import PageDep, ReadSessionDep
 from app.api.estimates import estimate_filters, list_options
+from app.errors import BadParameter
 from app.filters import (
     DEFAULT_ESTIMATE_SORT,
     EstimateFilters,
@@ -36,6 +37,9 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 # The parameters the form shows as fields; any other one asked for (sector=, status=, ...)
 # is carried as a hidden field, so that sending the form again keeps it.
+# A page of results stays readable and under 100 kB (about 500 bytes a row); the JSON and
+# CSV of the same query give more at once.
+PAGE_LIMIT = 100
 FORM_FIELDS = {
     "metric",
     "country",
@@ -137,6 +141,12 @@ def search_page(
     """The search form, and the figures the query finds, a page at a time (the API's
     cursor), with links to the same query as JSON, CSV and a download bundle."""
     filters = list_options(filters, population, per, related)
+    if page.limit > PAGE_LIMIT:
+        raise BadParameter(
+            "limit",
+            f"a page shows at most {PAGE_LIMIT} figures; the same query as JSON gives up to "
+            f"{MAX_LIMIT} a page, and as CSV all of them",
+        )
     read = reading(request)
     as_of = read.as_of if read else None
     headers = read.headers() if read else {}

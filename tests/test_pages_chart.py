@@ -251,3 +251,18 @@ def test_large_values_are_labelled_in_millions(client):
     ]
     assert "0" in labels and any(label.endswith(" million") for label in labels)
     assert "Revenue from overseas labour (USD)" in labels
+
+
+def test_a_long_series_draws_its_earliest_figures_and_says_so(client, session):
+    claimants = ["reuters", "upi", "human-rights-watch"]
+    for n in range(45):
+        world(session, f"w-many-{n:02}", 1970 + n, claimants[n % 3], qualifier="about",
+              low=1_000 + n, high=1_000 + n,
+              value_text=f"about {1_000 + n:,} North Korean workers abroad")  # fmt: skip
+    r = page(client, f"/figures/chart?{WORLD}")
+    assert len(r.content) < 100_000
+    assert 'id="more"' in r.text
+    drawn_ids = list(marks(svg_of(client, WORLD)))
+    assert drawn_ids == series_ids(client, f"{WORLD}&limit=40")
+    parse_strict(r.text)
+    assert 'id="more"' not in page(client, f"/figures/chart?{WORLD}&period_from=2000").text

@@ -27,7 +27,7 @@ from app.models import Metric
 from app.pages.figures import HTML, interval_words, number_words, templates
 from app.pages.routing import PageRoute
 from app.pages.search import query_string
-from app.pagination import MAX_LIMIT, PageParams
+from app.pagination import PageParams
 from app.queries import analysis
 from app.queries import estimates as eq
 from app.responder import reading
@@ -43,6 +43,10 @@ LEGEND_LINE = 22
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 SHAPES = ["circle", "square", "diamond", "triangle"]
 BAND = "#b9d3ea"
+# More marks than this are not readable on one chart, and would take the page past 100 kB
+# (up to 1.5 kB a figure, drawn and listed: 60 were 89 kB): the oldest are drawn, and the
+# page says so.
+CHART_LIMIT = 40
 
 
 @dataclass
@@ -152,7 +156,7 @@ class Chart:
     items: dict[str, dict[str, Any]]
     years: list[Consensus]
     undated: int
-    more: bool  # more points than one chart holds: the first MAX_LIMIT are drawn
+    more: bool  # more points than one chart holds: the first CHART_LIMIT are drawn
 
     @property
     def claimants(self) -> list[dict[str, Any]]:
@@ -167,7 +171,7 @@ def read_chart(session: Session, asked: EstimateFilters) -> Chart:
     filters = analysis.like_with_like(asked, None, PerFilter.none)
     analysis.series_scope(filters)  # its 400s first
     plan = eq.prepare(session, filters)
-    rows = analysis.series(session, plan, PageParams(limit=MAX_LIMIT))
+    rows = analysis.series(session, plan, PageParams(limit=CHART_LIMIT))
     points: list[SeriesPoint] = list(rows.items)
     items = {i["id"]: dict(i) for i in eq.items_of(session, [p.estimate_id for p in points])}
     years = analysis.consensus(session, plan, lambda year: "").items if points else []

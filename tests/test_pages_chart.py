@@ -3,6 +3,7 @@ one mark per independent estimate linking to its figure page, error bars, arrows
 from → to segments as the values say, the consensus band, the legend and the figures
 listed under it; the same SVG as a file."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -266,3 +267,28 @@ def test_a_long_series_draws_its_earliest_figures_and_says_so(client, session):
     assert drawn_ids == series_ids(client, f"{WORLD}&limit=40")
     parse_strict(r.text)
     assert 'id="more"' not in page(client, f"/figures/chart?{WORLD}&period_from=2000").text
+
+
+def test_a_lower_bound_of_a_percentage_points_up_to_100(client):
+    root = svg_of(client, "metric=workers_repatriated_share&country=RU")
+    headline = marks(root)["reuters-2019-workers-repatriated-share-2018-headline"]  # over half
+    assert "arrow-up" in drawn(headline)
+    (arrow,) = [e for e in headline if e.get("class") == "arrow-up"]
+    tip = float(re.match(r"M[0-9.]+ [0-9.]+V([0-9.]+)", arrow.get("d")).group(1))
+    labels = {t.text: float(t.get("y")) for t in root.iter(f"{SVG_NS}text")}
+    assert abs(tip - (labels["100"] - 4)) < 1  # the tick label sits 4 px below its line
+
+
+def test_a_year_whose_figures_cannot_all_hold_links_to_its_conflicts(client, session):
+    world(session, "w-far-2023", 2023, "reuters", low=300_000, high=300_000,
+          value_text="300,000")  # fmt: skip
+    text = page(client, f"/figures/chart?{WORLD}").text
+    url = "/v1/conflicts?metric=workers_abroad&worldwide=true&period_from=2023&period_to=2023"
+    assert f'href="{url.replace("&", "&amp;")}"' in text
+    assert "they cannot all be true" in text
+    conflicts = client.get(url).json()["data"]
+    assert {"w-far-2023", "panel-2024-workers-abroad-2023"} <= {
+        c[side]["id"] for c in conflicts for side in ("a", "b")
+    }
+    svg = svg_of(client, WORLD)
+    assert not [r for r in svg.iter(f"{SVG_NS}rect") if r.get("class") == "band"]

@@ -26,7 +26,7 @@ from app.filters import EstimateFilters, PerFilter
 from app.models import Metric
 from app.pages.figures import HTML, interval_words, number_words, templates
 from app.pages.routing import PageRoute
-from app.pages.search import query_string
+from app.pages.search import query_string, scope_pairs
 from app.pagination import PageParams
 from app.queries import analysis
 from app.queries import estimates as eq
@@ -174,7 +174,14 @@ def read_chart(session: Session, asked: EstimateFilters) -> Chart:
     rows = analysis.series(session, plan, PageParams(limit=CHART_LIMIT))
     points: list[SeriesPoint] = list(rows.items)
     items = {i["id"]: dict(i) for i in eq.items_of(session, [p.estimate_id for p in points])}
-    years = analysis.consensus(session, plan, lambda year: "").items if points else []
+    conflicts = "/v1/conflicts" + query_string(scope_pairs(plan))
+    years = (
+        analysis.consensus(
+            session, plan, lambda year: f"{conflicts}&period_from={year}&period_to={year}"
+        ).items
+        if points
+        else []
+    )
     known = session.get(Metric, plan.metric[0])  # prepare has checked that it exists
     assert known is not None
     return Chart(
@@ -290,11 +297,11 @@ def _mark(
         assert before is not None and p.y is not None
         mark.segment = (mark.period[0], y(before), mark.period[1], y(p.y))
         mark.x = mark.period[1]
-    elif interval.high is None:
-        mark.arrow = (mark.y, y.stop + 8)  # a lower bound: open upwards
-    elif p.kind == "upper_bound":
-        mark.arrow = (mark.y, y.start - 2)  # an upper bound: down to zero
-    elif interval.low is not None and interval.low != interval.high:
+    elif p.kind == "lower_bound":  # open upwards (to 100 for a percentage)
+        mark.arrow = (mark.y, y(interval.high) if interval.high is not None else y.stop + 8)
+    elif p.kind == "upper_bound":  # down to zero
+        mark.arrow = (mark.y, y(interval.low or 0.0))
+    elif interval.low is not None and interval.high is not None and interval.low != interval.high:
         mark.bar = (y(interval.low), y(interval.high))
     mark.shape = shape_path(SHAPES[n % len(SHAPES)], mark.x, mark.y)
     return mark

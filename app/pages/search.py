@@ -190,9 +190,14 @@ def chart_url(f: EstimateFilters, as_of: str | None) -> str | None:
     (a country, countries together, or worldwide figures): what a series can show."""
     if len(f.metric) != 1 or bool(f.country) == bool(f.worldwide):
         return None
+    return f"/figures/chart{query_string(scope_pairs(f) + ([('as_of', as_of)] if as_of else []))}"
+
+
+def scope_pairs(f: EstimateFilters) -> list[tuple[str, str]]:
+    """The query of a series' metric and exact scope: `metric=`, then `worldwide=true` or
+    each `country=`."""
     scope = [("worldwide", "true")] if f.worldwide else [("country", c) for c in f.country]
-    pairs = [("metric", f.metric[0]), *scope] + ([("as_of", as_of)] if as_of else [])
-    return f"/figures/chart{query_string(pairs)}"
+    return [("metric", f.metric[0]), *scope]
 
 
 def _undated_only(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -260,9 +260,15 @@ def test_a_long_series_draws_its_earliest_figures_and_says_so(client, session):
         world(session, f"w-many-{n:02}", 1970 + n, claimants[n % 3], qualifier="about",
               low=1_000 + n, high=1_000 + n,
               value_text=f"about {1_000 + n:,} North Korean workers abroad")  # fmt: skip
+    world(session, "w-about-2023", 2023, "reuters", qualifier="about", low=110_000,
+          high=110_000, value_text="about 110,000")  # fmt: skip
     r = page(client, f"/figures/chart?{WORLD}")
     assert len(r.content) < 100_000
     assert 'id="more"' in r.text
+    # 2023's consensus is of a year not drawn: no band outside the plot, no axis to 110,000
+    svg = svg_of(client, WORLD)
+    assert not [b for b in svg.iter(f"{SVG_NS}rect") if b.get("class") == "band"]
+    assert "100,000" not in [t.text for t in svg.iter(f"{SVG_NS}text")]
     drawn_ids = list(marks(svg_of(client, WORLD)))
     assert drawn_ids == series_ids(client, f"{WORLD}&limit=40")
     parse_strict(r.text)

@@ -217,10 +217,16 @@ def draw(chart: Chart) -> Drawing:
     x, x_labels, x_ticks = _time_scale(chart)
     froms = {i: item["value"].get("from_value") for i, item in chart.items.items() if item["value"]}
     reached = [v for p in chart.points for v in _values(p, froms.get(p.estimate_id))]
-    reached += [y.agreed.low for y in chart.years if _independent(y) and y.agreed]
-    reached += [
-        y.agreed.high for y in chart.years if _independent(y) and y.agreed and y.agreed.high
+    # the years drawn (a long series is cut at CHART_LIMIT figures) that have a consensus
+    agreed = [
+        (year, year.agreed)
+        for year in chart.years
+        if _independent(year)
+        and year.agreed
+        and x.low <= year.start.toordinal()
+        and year.end.toordinal() < x.high
     ]
+    reached += [a.low for _, a in agreed] + [a.high for _, a in agreed if a.high is not None]
     most = max(reached, default=1.0) or 1.0
     step = nice_step(most * 1.1)
     top_value = step * math.ceil(most * 1.1 / step)
@@ -237,21 +243,19 @@ def draw(chart: Chart) -> Drawing:
         x_ticks=x_ticks,
         y_ticks=[(y(step * k), axis_words(step * k)) for k in range(round(top_value / step) + 1)],
     )
-    for year in chart.years:
-        if _independent(year) and year.agreed:
-            high = year.agreed.high if year.agreed.high is not None else top_value
-            drawing.bands.append(
-                {
-                    "x": x(year.start.toordinal()),
-                    "width": round(
-                        x((year.end + timedelta(days=1)).toordinal()) - x(year.start.toordinal()),
-                        1,
-                    ),
-                    "y": y(high),
-                    "height": round(y(year.agreed.low) - y(high), 1),
-                    "title": year.summary,
-                }
-            )
+    for year, span in agreed:
+        high = span.high if span.high is not None else top_value
+        drawing.bands.append(
+            {
+                "x": x(year.start.toordinal()),
+                "width": round(
+                    x((year.end + timedelta(days=1)).toordinal()) - x(year.start.toordinal()), 1
+                ),
+                "y": y(high),
+                "height": round(y(span.low) - y(high), 1),
+                "title": year.summary,
+            }
+        )
     for p in chart.points:
         drawing.marks.append(_mark(p, chart, index[p.claimant.id], x, y, froms))
     drawing.legend = [

@@ -283,6 +283,15 @@ def test_a_lower_bound_of_a_percentage_points_up_to_100(client):
     tip = float(re.match(r"M[0-9.]+ [0-9.]+V([0-9.]+)", arrow.get("d")).group(1))
     labels = {t.text: float(t.get("y")) for t in root.iter(f"{SVG_NS}text")}
     assert abs(tip - (labels["100"] - 4)) < 1  # the tick label sits 4 px below its line
+    ticks = {t: at for t, at in labels.items() if t.isdigit()}
+    assert min(ticks, key=ticks.get) == "100"  # the top of the axis: a share ends at 100
+    # the two figures of 2018 stand side by side, not on top of each other
+    (headline_x,) = {
+        float(e.get("d")[1:].split()[0]) for e in headline if e.get("class") == "arrow-up"
+    }
+    other = marks(root)["reuters-2019-workers-repatriated-share-2018"]
+    (other_x,) = {float(e.get("d")[1:].split()[0]) for e in other if e.get("class") == "error-bar"}
+    assert abs(headline_x - other_x) >= 10
 
 
 def test_a_year_whose_figures_cannot_all_hold_links_to_its_conflicts(client, session):

@@ -23,6 +23,7 @@ from app.api.estimates import estimate_filters
 from app.config import get_settings
 from app.country_names import label
 from app.filters import EstimateFilters, PerFilter
+from app.hedges import PERCENT
 from app.models import Metric
 from app.pages.figures import HTML, interval_words, number_words, templates
 from app.pages.routing import PageRoute
@@ -43,6 +44,7 @@ LEGEND_LINE = 22
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 SHAPES = ["circle", "square", "diamond", "triangle"]
 BAND = "#b9d3ea"
+DODGE = 14  # pixels between the marks of figures of the same period
 # More marks than this are not readable on one chart, and would take the page past 100 kB
 # (up to 1.5 kB a figure, drawn and listed: 60 were 89 kB): the oldest are drawn, and the
 # page says so.
@@ -230,8 +232,10 @@ def draw(chart: Chart) -> Drawing:
     most = max(reached, default=1.0) or 1.0
     step = nice_step(most * 1.1)
     top_value = step * math.ceil(most * 1.1 / step)
-    y = Scale(0.0, top_value, bottom, TOP)
     unit = chart.metric.get("unit", "")
+    if unit == PERCENT and most <= 100:  # a share has nowhere to go past 100
+        step, top_value = nice_step(100), 100.0
+    y = Scale(0.0, top_value, bottom, TOP)
     drawing = Drawing(
         title=f"{chart.metric['name']}, {scope_words(chart.filters)}",
         description=describe(chart),
@@ -256,8 +260,10 @@ def draw(chart: Chart) -> Drawing:
                 "title": year.summary,
             }
         )
+    beside = _dodged(chart.points, x)
     for p in chart.points:
-        drawing.marks.append(_mark(p, chart, index[p.claimant.id], x, y, froms))
+        mark = _mark(p, chart, index[p.claimant.id], x, y, froms, beside[p.estimate_id])
+        drawing.marks.append(mark)
     drawing.legend = [
         {
             "name": c["name"],
@@ -272,6 +278,18 @@ def draw(chart: Chart) -> Drawing:
     return drawing
 
 
+def _dodged(points: list[SeriesPoint], x: Scale) -> dict[str, float]:
+    """How far to move each mark sideways so that figures of the same period stand side by
+    side instead of on top of each other (a change, drawn across its period, stays)."""
+    at: dict[float, list[str]] = {}
+    for p in points:
+        if p.kind != "change":
+            at.setdefault(x(p.x.toordinal()), []).append(p.estimate_id)
+    return {p.estimate_id: 0.0 for p in points} | {
+        i: DODGE * (k - (len(ids) - 1) / 2) for ids in at.values() for k, i in enumerate(ids)
+    }
+
+
 def _mark(
     p: SeriesPoint,
     chart: Chart,
@@ -279,6 +297,7 @@ def _mark(
     x: Scale,
     y: Scale,
     froms: dict[str, float | None],
+    beside: float = 0.0,
 ) -> Mark:
     """One estimate: a change as its from → to segment over the period; otherwise a point
     at mid-period with its interval as an error bar, or an arrow from a bound to its open
@@ -291,7 +310,7 @@ def _mark(
         id=p.estimate_id,
         claimant=n,
         title=words,
-        x=x(p.x.toordinal()),
+        x=round(x(p.x.toordinal()) + beside, 1),
         y=y(p.y) if p.y is not None else y.start,
         period=(x(p.start.toordinal()), x((p.end + timedelta(days=1)).toordinal())),
     )

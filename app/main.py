@@ -17,7 +17,7 @@ from app.db import get_engine
 from app.errors import install_error_handlers
 from app.exports import FormatSuffix
 from app.http import BodySizeLimit, HttpCache
-from app.pages import chart, figures, search
+from app.pages import chart, documents, figures, home, search, sources
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -64,6 +64,9 @@ def create_app() -> FastAPI:
         search.router,
         chart.router,  # before figures.router: /figures/chart is not a figure id
         figures.router,
+        documents.router,
+        sources.router,
+        home.router,
     ):
         app.include_router(router)
     settings = get_settings()

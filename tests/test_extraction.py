@@ -473,3 +473,40 @@ def test_an_undated_figure_echoes_only_an_estimate_hedged_alike(session: Session
     assert echoes(session, "Pyongyang earns money from fewer than 100,000 workers abroad.") == [
         None
     ]
+
+
+@pytest.mark.parametrize(
+    "path", sorted((SEED_DIR / "texts").glob("*.txt")), ids=lambda p: p.stem[:30]
+)
+def test_every_candidate_of_a_seed_text_validates_as_the_write_path_takes_it(path: Path):
+    from app.schemas.seed import PeriodIn, ScopeIn, ValueIn
+
+    text = path.read_text(encoding="utf-8")
+    found = extract(text, date(2024, 12, 31), VOCAB)
+    assert found
+    for c in found:
+        assert text[c.start : c.end] == c.quote
+        ValueIn.model_validate(c.value)
+        PeriodIn.model_validate(c.period)
+        ScopeIn.model_validate(c.scope)
+        assert c.metric in VOCAB.metric_ids and set(c.sectors) <= VOCAB.sector_ids
+        assert c.warnings  # every candidate is a guess somewhere
+
+
+def test_an_empty_text_has_no_candidates():
+    assert extract("", None, VOCAB) == [] and extract(" \n\n ", None, VOCAB) == []
+
+
+def test_the_benchmark_reports_each_target_met_or_not():
+    from bench import extraction as bench
+
+    result = bench.run(SEED_DIR)
+    rows = result["rows"]
+    assert len(rows) == len({(r["estimate"], r["document"]) for r in rows}) > 30
+    text = bench.report(result)
+    panel = [r for r in rows if r["panel_echo"]]
+    assert panel and all(r["echo"] for r in panel)
+    assert "| the Panel's figures in the three articles found as echoes |" in text
+    for line in text.splitlines()[8:17]:
+        if "≥" in line or "≤" in line or "| all |" in line or "| 0 |" in line:
+            assert line.rstrip().endswith(("| met |", "| **not met** |")), line

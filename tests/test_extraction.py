@@ -54,6 +54,7 @@ VALUES = [
     ("Over 5,000 workers were sent.", value(LB, "more_than", "persons", low=5000)),
     ("Up to 2,000 workers could be sent.", value(UB, "at_most", "persons", high=2000)),
     ("As many as 50,000 workers remain.", value(UB, "at_most", "persons", high=50000)),
+    ("They earned as much as $600 million.", value(UB, "at_most", "USD", high=600 * M)),
     ("Fewer than 1,000 workers stayed.", value(UB, "fewer_than", "persons", high=1000)),
     ("Less than 20% of member states reported.", value(UB, "fewer_than", "percent", high=20)),
     # ranges
@@ -212,6 +213,7 @@ SKIPPED = [
     "The first half of the year was hard for the workers.",
     " date 2024-03-21 Workers were sent abroad.",
     "Read more at https://example.org/2019/03/26/workers-a64949 about workers.",
+    "Under the law, the workers, aged 25 to 40, must return after three years.",
 ]
 
 
@@ -419,6 +421,26 @@ def test_a_figure_without_time_wording_takes_the_time_of_the_sentence_before():
     )
     assert second.period == first.period and second.period["text"] == "in 2023"
     assert any("sentence before" in w for w in second.warnings)
+
+
+def test_a_new_paragraph_does_not_take_the_time_of_the_one_before():
+    first, second = extract(
+        "Dozens of workers were employed in the first half of 2023.\n\n"
+        "The ministry estimates that around 60% of the workers' earnings goes to the state.",
+        None,
+        VOCAB,
+    )
+    assert first.period["precision"] == "half" and second.period["precision"] == "unknown"
+
+
+def test_of_them_counts_the_workers_the_text_is_about():
+    c = extract(
+        "The workers earned $600 million in 2022. Fewer than 500 of them were in Laos.",
+        None,
+        VOCAB,
+    )[1]
+    assert c.value["unit"] == "persons" and c.value["high"] == 500
+    assert c.scope["countries"] == ["LA"] and c.period["text"] == "in 2022"
 
 
 def test_a_figure_attributed_to_a_report_takes_the_period_it_covers():

@@ -54,6 +54,7 @@ VALUES = [
     ("Over 5,000 workers were sent.", value(LB, "more_than", "persons", low=5000)),
     ("Up to 2,000 workers could be sent.", value(UB, "at_most", "persons", high=2000)),
     ("As many as 50,000 workers remain.", value(UB, "at_most", "persons", high=50000)),
+    ("They earned as much as $600 million.", value(UB, "at_most", "USD", high=600 * M)),
     ("Fewer than 1,000 workers stayed.", value(UB, "fewer_than", "persons", high=1000)),
     ("Less than 20% of member states reported.", value(UB, "fewer_than", "percent", high=20)),
     # ranges
@@ -212,6 +213,7 @@ SKIPPED = [
     "The first half of the year was hard for the workers.",
     " date 2024-03-21 Workers were sent abroad.",
     "Read more at https://example.org/2019/03/26/workers-a64949 about workers.",
+    "Under the law, the workers, aged 25 to 40, must return after three years.",
 ]
 
 
@@ -421,6 +423,26 @@ def test_a_figure_without_time_wording_takes_the_time_of_the_sentence_before():
     assert any("sentence before" in w for w in second.warnings)
 
 
+def test_a_new_paragraph_does_not_take_the_time_of_the_one_before():
+    first, second = extract(
+        "Dozens of workers were employed in the first half of 2023.\n\n"
+        "The ministry estimates that around 60% of the workers' earnings goes to the state.",
+        None,
+        VOCAB,
+    )
+    assert first.period["precision"] == "half" and second.period["precision"] == "unknown"
+
+
+def test_of_them_counts_the_workers_the_text_is_about():
+    c = extract(
+        "The workers earned $600 million in 2022. Fewer than 500 of them were in Laos.",
+        None,
+        VOCAB,
+    )[1]
+    assert c.value["unit"] == "persons" and c.value["high"] == 500
+    assert c.scope["countries"] == ["LA"] and c.period["text"] == "in 2022"
+
+
 def test_a_figure_attributed_to_a_report_takes_the_period_it_covers():
     found = extract(
         "According to the report, which covers July 2023 to January 2024, it was dated "
@@ -473,3 +495,40 @@ def test_an_undated_figure_echoes_only_an_estimate_hedged_alike(session: Session
     assert echoes(session, "Pyongyang earns money from fewer than 100,000 workers abroad.") == [
         None
     ]
+
+
+@pytest.mark.parametrize(
+    "path", sorted((SEED_DIR / "texts").glob("*.txt")), ids=lambda p: p.stem[:30]
+)
+def test_every_candidate_of_a_seed_text_validates_as_the_write_path_takes_it(path: Path):
+    from app.schemas.seed import PeriodIn, ScopeIn, ValueIn
+
+    text = path.read_text(encoding="utf-8")
+    found = extract(text, date(2024, 12, 31), VOCAB)
+    assert found
+    for c in found:
+        assert text[c.start : c.end] == c.quote
+        ValueIn.model_validate(c.value)
+        PeriodIn.model_validate(c.period)
+        ScopeIn.model_validate(c.scope)
+        assert c.metric in VOCAB.metric_ids and set(c.sectors) <= VOCAB.sector_ids
+        assert c.warnings  # every candidate is a guess somewhere
+
+
+def test_an_empty_text_has_no_candidates():
+    assert extract("", None, VOCAB) == [] and extract(" \n\n ", None, VOCAB) == []
+
+
+def test_the_benchmark_reports_each_target_met_or_not():
+    from bench import extraction as bench
+
+    result = bench.run(SEED_DIR)
+    rows = result["rows"]
+    assert len(rows) == len({(r["estimate"], r["document"]) for r in rows}) > 30
+    text = bench.report(result)
+    panel = [r for r in rows if r["panel_echo"]]
+    assert panel and all(r["echo"] for r in panel)
+    assert "| the Panel's figures in the three articles found as echoes |" in text
+    for line in text.splitlines()[8:17]:
+        if "≥" in line or "≤" in line or "| all |" in line or "| 0 |" in line:
+            assert line.rstrip().endswith(("| met |", "| **not met** |")), line

@@ -22,6 +22,7 @@ from app.hedges import interval_of
 WORKER_WORDS = re.compile(r"\b(?:workers?|labou?rers?|North Koreans|nationals)\b", re.I)
 # Where a sentence's clauses part: commas, semicolons, dashes, "while", "but".
 CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[–—-]\s|\s(?:while|but|whereas)\s")
+OF_THEM = re.compile(r"\s+of\s+(?:them|those|these)\b", re.I)
 NOUN_UNITS = frozenset({"persons", "countries", "companies"})
 MAX_WORDS_FOR_SHARED_HEDGE = 6
 NO_COUNTRY = "no country named for the figure: proposed as worldwide"
@@ -230,6 +231,9 @@ def _candidates_in(
             d.warnings.append(f"'{v.fields['text']}' counts only some of the workers: part")
         if drafts:
             _share_with_previous(sentence, drafts[-1], d)
+        if v.fields["unit"] is None and OF_THEM.match(sentence[v.number_end :]):
+            v.fields["unit"] = "persons"
+            d.warnings.append("'of them' read as counting the workers the text is about")
         if v.fields["unit"] is None:
             if not WORKER_WORDS.search(sentence):
                 continue  # a number that counts nothing the sentence names
@@ -334,7 +338,8 @@ def _period_from_context(
     c: Candidate, before: list[Candidate], coverage: dict[str, Any] | None
 ) -> Candidate:
     """A figure without time wording takes the time of the figure in the sentence just
-    before it ("... in 2023. This labor export is generating $500 million annually"), or,
+    before it in its paragraph ("... in 2023. This labor export is generating $500 million
+    annually"; a paragraph under a heading continues the one before the heading), or,
     attributed to a report, the period the text says the report covers."""
     if NO_PERIOD not in c.warnings:
         return c
@@ -397,13 +402,27 @@ def extract(text: str, published: date | None, vocabulary: Vocabulary) -> list[C
     found: list[Candidate] = []
     before: list[Candidate] = []
     coverage: dict[str, Any] | None = None
+    line_end = -1
     for offset, sentence in sentences(text):
+        heading = _is_heading(sentence)
+        if offset > line_end:  # a new line: a new paragraph, unless one under a heading
+            if not after_heading(text, offset):
+                before = []
+            line_end = text.find("\n", offset)
+            line_end = len(text) if line_end < 0 else line_end
         coverage = _coverage(sentence, published) or coverage
         cands = [
             _period_from_context(c, before, coverage)
             for c in _candidates_in(offset, sentence, published, vocabulary)
         ]
         found += cands
-        if not _is_heading(sentence):
+        if not heading:
             before = cands
     return _restatements(found)
+
+
+def after_heading(text: str, offset: int) -> bool:
+    """Whether the paragraph at `offset` follows a heading line ("Global Presence"), so
+    that it continues the text before the heading."""
+    lines = [ln for ln in text[:offset].split("\n") if ln.strip()]
+    return bool(lines) and _is_heading(lines[-1].strip())

@@ -59,8 +59,8 @@ HEDGES: dict[str, Qualifier] = {
                      "a minimum of"], Qualifier.at_least),
     **dict.fromkeys(["more than", "over", "upwards of", "in excess of", "above", "exceeding",
                      "greater than", "well over", "just over"], Qualifier.more_than),
-    **dict.fromkeys(["up to", "at most", "as many as", "a maximum of", "no more than",
-                     "not more than"], Qualifier.at_most),
+    **dict.fromkeys(["up to", "at most", "as many as", "as much as", "as high as",
+                     "a maximum of", "no more than", "not more than"], Qualifier.at_most),
     **dict.fromkeys(["fewer than", "less than", "under", "below"], Qualifier.fewer_than),
     **dict.fromkeys(["only", "exactly", "a total of", "just"], Qualifier.exact),
 }  # fmt: skip
@@ -112,6 +112,7 @@ LABELS = re.compile(
     r"s/res/|s/)\s*[-–]?\s*$",
     re.IGNORECASE,
 )
+AGE_RANGE = re.compile(r"\b(?:aged?|ages)\s+\d+\s*(?:to|-|–|and)\s*$", re.IGNORECASE)
 AFTER_LABELS = re.compile(
     r"^(?:\s*-?\s*(?:year|month|week|day)s?[- ]old|\s+years?\s+old|-page|-year|-month|-day|"
     r"-week|-hour|st\b|nd\b|rd\b|th\b|[:/])",
@@ -298,6 +299,8 @@ def _is_label(sentence: str, m: re.Match[str], name: str) -> bool:
     plain = not (m.group(f"{name}_cur") or m.group(f"{name}_scale") or m.group(f"{name}_pct"))
     if LABELS.search(sentence[max(0, start - 14) : start]):
         return True
+    if AGE_RANGE.search(sentence[max(0, start - 24) : start]):
+        return True  # the upper end of "aged 25 to 40"
     if AFTER_LABELS.match(sentence[end : end + 12]):
         return True
     if plain and re.fullmatch(r"(?:1[89]|20)\d\d", num):

@@ -122,10 +122,11 @@ def _year_of(groups: dict[str, str | None], key: str, published: date | None) ->
 
 
 def _read(kind: str, m: re.Match[str], published: date | None) -> Time | None:
+    """One time pattern's match read as a period, or None when it dates nothing (a bare
+    year without a preposition, a relative date with no document date, a day past the
+    month's end)."""
     g = m.groupdict()
     text = m.group(0)
-    prep = text[: len(text) - len(text.lstrip())]
-    del prep
     resolved = False
     if kind in ("half", "quarter"):
         if g.get("rel"):

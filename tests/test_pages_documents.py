@@ -241,6 +241,15 @@ def test_the_figure_page_names_who_disagrees_and_links_both_ways(client):
         assert "the part alone is as large as the whole may be" in section
 
 
+def test_a_figure_s_conflicts_are_bounded_and_say_when_there_are_more(client, session):
+    from app.queries.analysis import conflicts_with
+
+    rfa = "rfa-source-2023-12-workers-in-china"
+    found, more = conflicts_with(session, PANEL, 1)
+    assert [{c.a.id, c.b.id} for c in found] == [{PANEL, rfa}] and not more
+    assert conflicts_with(session, PANEL, 0) == ([], True)
+
+
 def test_the_figure_page_says_what_independent_sources_agree_on(client):
     one = "residents-in-china-2024-08-workers-dispatched-to-china"
     others = [

@@ -33,6 +33,7 @@ templates = Jinja2Templates(
     env=Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 )
 HTML = "text/html; charset=utf-8"
+CONFLICTS_SHOWN = 20  # the page lists at most these; /v1/conflicts has the rest
 _OTHER_STYLES = [("APA", "apa"), ("Chicago", "chicago"), ("CSL-JSON", "csl-json")]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -233,16 +234,15 @@ def figure_page(request: Request, session: ReadSessionDep, estimate_id: Estimate
     cite_url = f"{citations.estimate_cite_path(estimate_id)}{query}"
     interval = detail["value"]["interval"]
     rule = hedges.RULES.get(interval["rule"])
-    conflicts = [
-        (c, c.b if c.a.id == estimate_id else c.a)
-        for c in analysis.conflicts_with(session, estimate_id)
-    ]
+    found, more_conflicts = analysis.conflicts_with(session, estimate_id, CONFLICTS_SHOWN)
+    conflicts = [(c, c.b if c.a.id == estimate_id else c.a) for c in found]
     context = {
         "d": detail,
         "origin": origin,
         "outlets": outlets,
         "quotes": quotes,
         "conflicts": conflicts,
+        "more_conflicts": more_conflicts,
         "consensus": consensus_of(session, detail),
         "anchor": documents_anchor,
         "cited": cited,

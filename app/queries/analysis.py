@@ -178,15 +178,24 @@ def conflicts(session: Session, f: EstimateFilters, params: PageParams) -> Rows:
     return Rows(found, PAIR_KEY.encode(*last) if more and last else None, total)
 
 
-def conflicts_with(session: Session, estimate_id: str) -> list[read.Conflict]:
-    """Every conflict (as `conflicts` finds them, on either side) that `estimate_id` takes
-    part in; none when it is not active or has no known period."""
+def conflicts_with(
+    session: Session, estimate_id: str, limit: int
+) -> tuple[list[read.Conflict], bool]:
+    """The first `limit` conflicts (as `conflicts` finds them) that `estimate_id` takes part
+    in, on either side, and whether there are more; none when it is not active or has no
+    known period. Each side is read from the estimate's own row (its primary key), so the
+    cost is that of its metric's overlapping figures, never of every pair."""
     f = eq.prepare(session, EstimateFilters())
     judged = eq.filtered(f).with_only_columns(Estimate.id)
-    stmt = _candidates().where(
-        A.id.in_(judged), B.id.in_(judged), or_(A.id == estimate_id, B.id == estimate_id)
-    )
-    return [c for _, c in _judged(session, stmt, None) if c is not None]
+    found: list[read.Conflict] = []
+    for mine in (A, B):
+        stmt = _candidates().where(mine.id == estimate_id, A.id.in_(judged), B.id.in_(judged))
+        for _, c in _judged(session, stmt, None):
+            if c is not None:
+                found.append(c)
+                if len(found) > limit:
+                    return found[:limit], True
+    return found, False
 
 
 def _judged(

@@ -1,0 +1,221 @@
+"""The pages for journalists in a real browser, offline: each page type renders, reaches no
+other host, copies its citation, can be walked with the keyboard, passes axe-core, and is
+photographed at desktop and phone width.
+
+A page type is one line of PAGES. Screenshots go to $PAGES_SCREENSHOTS (default: a temporary
+folder, printed at the start of the run) as <page>-<width>.png.
+"""
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+# the live server and browser fixtures, a plugin module (imported, so rewritten first)
+pytest.register_assert_rewrite("tests.browser")
+pytest_plugins = ["tests.browser"]
+
+from tests.browser import OfflinePage  # noqa: E402
+
+AXE = Path(__file__).parent / "client" / "node_modules" / "axe-core" / "axe.min.js"
+PANEL = "/figures/panel-2024-workers-abroad-2023"
+
+
+@dataclass(frozen=True)
+class PageType:
+    """One kind of page: where to find an example (`{version}` is the server's data
+    version), the status it answers with, its title and <h1>, what must be visible on it,
+    and whether it has citations to copy."""
+
+    name: str
+    path: str
+    title: str
+    heading: str
+    shows: tuple[str, ...] = ()
+    status: int = 200
+    copies: bool = False
+
+
+FIGURE = "North Korean workers abroad: Around 100,000"
+FIGURE_TITLE = f"{FIGURE} (worldwide, 2023)"
+FIGURE_SHOWS = ("p.big", "blockquote mark", "#cite-text")
+PAGES = [
+    PageType("figure", PANEL, FIGURE_TITLE, FIGURE, FIGURE_SHOWS, copies=True),
+    PageType(
+        "figure-as-of",
+        f"{PANEL}?as_of={{version}}",
+        FIGURE_TITLE,
+        FIGURE,
+        ("#as-of", *FIGURE_SHOWS),
+        copies=True,
+    ),
+    PageType(
+        "not-found", "/figures/no-such-figure", "Figure not found", "Figure not found", status=404
+    ),
+]
+WIDTHS = {"desktop": 1280, "phone": 390}
+CITE_STYLES = ("text", "bibtex", "ris")
+
+
+def by_name(pages: list[PageType]) -> Any:
+    return pytest.mark.parametrize("kind", pages, ids=[p.name for p in pages])
+
+
+def open_page(offline: OfflinePage, kind: PageType) -> Page:
+    """The page of `kind` loaded, after checking the status it answered with."""
+    version = httpx.get(f"{offline.base}/v1/estimates?limit=1").json()["meta"]["data_version"]
+    response = offline.page.goto(offline.base + kind.path.format(version=version))
+    assert response is not None and response.status == kind.status
+    return offline.page
+
+
+def assert_offline_and_clean(offline: OfflinePage, kind: PageType) -> None:
+    """Only the live server was asked, for nothing it lacks, and no script failed."""
+    assert offline.requests, "no request was recorded"
+    assert offline.outside == [], "the page tried to reach other hosts"
+    expected = [] if kind.status < 400 else [f"{kind.status} {offline.page.url}"]
+    assert offline.failed == expected, "the page asked this server for something it lacks"
+    assert offline.errors == []
+
+
+@by_name(PAGES)
+def test_each_page_renders_offline(offline: OfflinePage, kind: PageType):
+    page = open_page(offline, kind)
+    expect(page).to_have_title(f"{kind.title} · dprk-labor-api")
+    expect(page.locator("main h1")).to_have_text(kind.heading)
+    for selector in kind.shows:
+        expect(page.locator(selector).first).to_be_visible()
+    assert_offline_and_clean(offline, kind)
+
+
+def api_citation(offline: OfflinePage, style: str) -> str:
+    """The citation in `style` as the API gives it, from the page's link to its citation."""
+    href = offline.page.get_by_role("link", name=re.compile(r"cite(\?|$)")).get_attribute("href")
+    assert href is not None
+    r = httpx.get(f"{offline.base}{href}{'&' if '?' in href else '?'}style={style}")
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+@by_name([p for p in PAGES if p.copies])
+def test_the_copy_buttons_put_each_citation_on_the_clipboard(offline: OfflinePage, kind: PageType):
+    offline.page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=offline.base
+    )
+    page = open_page(offline, kind)
+    for style in CITE_STYLES:
+        button = page.locator(f"button:has(+ #cite-{style})")
+        expect(button).to_have_text("Copy")
+        button.click()
+        expect(button).to_have_text("Copied")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.strip() == api_citation(offline, style).strip(), style
+    assert_offline_and_clean(offline, kind)
+
+
+# Where focus is after a Tab (None: nowhere): the element's place in the document, its index
+# among the page's a[href] (-1 if not a link), and whether it shows a focus ring.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  return {
+    at: [...document.querySelectorAll("*")].indexOf(el),
+    link: [...document.querySelectorAll("a[href]")].indexOf(el),
+    ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+    text: (el.textContent || "").trim().slice(0, 80),
+  };
+}"""
+VISIBLE_LINKS = """() => [...document.querySelectorAll("a[href]")]
+  .map((a, i) => [i, a.checkVisibility()]).filter(([, v]) => v).map(([i]) => i)"""
+
+
+def tab_through(page: Page) -> list[dict[str, Any]]:
+    """The elements Tab focuses, in order, once round the page."""
+    limit = page.locator("a[href], button, input, select, textarea, [tabindex]").count() + 3
+    seen: list[dict[str, Any]] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or focused in seen:
+            if seen:
+                break
+            continue
+        seen.append(focused)
+    return seen
+
+
+@by_name(PAGES)
+def test_the_keyboard_reaches_every_link_with_a_visible_focus(offline: OfflinePage, kind: PageType):
+    page = open_page(offline, kind)
+    focused = tab_through(page)
+    reached = [f["link"] for f in focused if f["link"] >= 0]
+    assert reached == page.evaluate(VISIBLE_LINKS), "Tab missed links or took them out of order"
+    assert [f["text"] for f in focused if not f["ring"]] == [], "focused without a focus ring"
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """What axe-core (tests/client's pinned copy, injected into the page) finds wrong."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make test` (npm ci in tests/client)", pytrace=False)
+    page.add_script_tag(path=AXE)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert result["testEngine"]["name"] == "axe-core"
+    return list(result["violations"])
+
+
+def serious(violations: list[dict[str, Any]]) -> list[str]:
+    """The serious and critical violations, each with the elements it was found on."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@by_name(PAGES)
+def test_axe_core_finds_no_serious_accessibility_violation(offline: OfflinePage, kind: PageType):
+    assert serious(axe_violations(open_page(offline, kind))) == []
+
+
+def test_the_accessibility_check_catches_a_page_without_its_language(offline: OfflinePage):
+    page = open_page(offline, PAGES[0])
+    page.evaluate("document.documentElement.removeAttribute('lang')")
+    assert [v.split(" ")[0] for v in serious(axe_violations(page))] == ["html-has-lang"]
+
+
+@pytest.fixture(scope="module")
+def screenshots(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the screenshots go to: $PAGES_SCREENSHOTS or a temporary one (printed)."""
+    chosen = os.environ.get("PAGES_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("pages-screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"page screenshots: {folder}")
+    return folder
+
+
+@by_name(PAGES)
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_a_full_page_screenshot_at_each_width_fits_the_width(
+    offline: OfflinePage, kind: PageType, width: int, screenshots: Path
+):
+    offline.page.set_viewport_size({"width": width, "height": 900})
+    page = open_page(offline, kind)
+    shot = screenshots / f"{kind.name}-{width}.png"
+    page.screenshot(path=shot, full_page=True)
+    assert shot.stat().st_size > 0
+    overflowing = page.evaluate(
+        """(width) => [...document.querySelectorAll("body *")]
+          .filter(el => el.getBoundingClientRect().right > width + 1)
+          .map(el => el.tagName + (el.id ? "#" + el.id : "") + ": "
+                     + (el.textContent || "").trim().slice(0, 60))""",
+        width,
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, overflowing

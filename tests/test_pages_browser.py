@@ -43,6 +43,7 @@ class PageType:
 
 FIGURE = "North Korean workers abroad: Around 100,000"
 FIGURE_TITLE = f"{FIGURE} (worldwide, 2023)"
+PERMITS = "Valid work permits held by North Koreans: decreased from 30,023 to 11,490 persons"
 FIGURE_SHOWS = ("p.big", "blockquote mark", "#cite-text")
 PAGES = [
     PageType("figure", PANEL, FIGURE_TITLE, FIGURE, FIGURE_SHOWS, copies=True),
@@ -52,6 +53,14 @@ PAGES = [
         FIGURE_TITLE,
         FIGURE,
         ("#as-of", *FIGURE_SHOWS),
+        copies=True,
+    ),
+    PageType(
+        "figure-change",
+        "/figures/russia-2019-work-permits-2018",
+        f"{PERMITS} (Russian Federation, 2018)",
+        PERMITS,
+        FIGURE_SHOWS,
         copies=True,
     ),
     PageType(

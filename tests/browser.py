@@ -7,8 +7,10 @@ tests/test_pages_browser.py); they run once, on SQLite, whatever TEST_POSTGRES s
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -79,16 +81,17 @@ class OfflinePage:
         ]
 
 
-@pytest.fixture
-def offline(browser: Browser, seeded_server: str) -> Iterator[OfflinePage]:
-    """A fresh browser context at desktop width whose one page is an OfflinePage."""
-    context = browser.new_context(viewport=DESKTOP)
+@contextmanager
+def offline_page(browser: Browser, base: str, **options: Any) -> Iterator[OfflinePage]:
+    """A fresh browser context (desktop width unless `options` say otherwise) whose one page
+    is an OfflinePage that may reach only the server at `base`."""
+    context = browser.new_context(**({"viewport": DESKTOP} | options))
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    offline = OfflinePage(page, seeded_server)
+    offline = OfflinePage(page, base)
 
     def guard(route: Route) -> None:
-        if route.request.url.startswith(f"{seeded_server}/"):
+        if route.request.url.startswith(f"{base}/"):
             route.continue_()
         else:
             route.abort("internetdisconnected")
@@ -103,5 +106,14 @@ def offline(browser: Browser, seeded_server: str) -> Iterator[OfflinePage]:
         "response",
         lambda r: offline.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
     )
-    yield offline
-    context.close()
+    try:
+        yield offline
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def offline(browser: Browser, seeded_server: str) -> Iterator[OfflinePage]:
+    """An OfflinePage on the seeded live server, at desktop width."""
+    with offline_page(browser, seeded_server) as page:
+        yield page

@@ -6,6 +6,7 @@ A page type is one line of PAGES. Screenshots go to $PAGES_SCREENSHOTS (default:
 folder, printed at the start of the run) as <page>-<width>.png.
 """
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -14,13 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 # the live server and browser fixtures, a plugin module (imported, so rewritten first)
 pytest.register_assert_rewrite("tests.browser")
 pytest_plugins = ["tests.browser"]
 
-from tests.browser import OfflinePage  # noqa: E402
+from tests.browser import OfflinePage, offline_page  # noqa: E402
 
 AXE = Path(__file__).parent / "client" / "node_modules" / "axe-core" / "axe.min.js"
 PANEL = "/figures/panel-2024-workers-abroad-2023"
@@ -127,6 +128,18 @@ def test_the_copy_buttons_put_each_citation_on_the_clipboard(offline: OfflinePag
     assert_offline_and_clean(offline, kind)
 
 
+@by_name(PAGES)
+def test_each_page_reads_with_javascript_off(browser: Browser, seeded_server: str, kind: PageType):
+    with offline_page(browser, seeded_server, java_script_enabled=False) as offline:
+        page = open_page(offline, kind)
+        expect(page.locator("main h1")).to_have_text(kind.heading)
+        for selector in kind.shows:
+            expect(page.locator(selector).first).to_be_visible()
+        # the citations are there to select; only the buttons that copy need JavaScript
+        expect(page.get_by_role("button", name="Copy")).to_have_count(0)
+        assert_offline_and_clean(offline, kind)
+
+
 # Where focus is after a Tab (None: nowhere): the element's place in the document, its index
 # among the page's a[href] (-1 if not a link), and whether it shows a focus ring.
 FOCUSED = """() => {
@@ -204,9 +217,9 @@ def screenshots(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFa
     chosen = os.environ.get("PAGES_SCREENSHOTS")
     folder = Path(chosen) if chosen else tmp_path_factory.mktemp("pages-screenshots")
     folder.mkdir(parents=True, exist_ok=True)
-    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"page screenshots: {folder}")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print(f"\npage screenshots: {folder}")
     return folder
 
 

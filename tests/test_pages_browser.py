@@ -181,6 +181,18 @@ def test_the_keyboard_reaches_every_link_with_a_visible_focus(offline: OfflinePa
     assert [f["text"] for f in focused if not f["ring"]] == [], "focused without a focus ring"
 
 
+def test_the_keyboard_check_notices_a_skipped_link_and_a_hidden_focus(offline: OfflinePage):
+    page = open_page(offline, PAGES[0])
+    docs_link = page.locator("footer a[href='/docs']")
+    docs_link.evaluate("a => a.setAttribute('tabindex', '-1')")
+    page.add_style_tag(content="header a:focus { outline: none }")
+    focused = tab_through(page)
+    skipped = docs_link.evaluate("a => [...document.querySelectorAll('a[href]')].indexOf(a)")
+    reached = [f["link"] for f in focused if f["link"] >= 0]
+    assert [i for i in page.evaluate(VISIBLE_LINKS) if i not in reached] == [skipped]
+    assert [f["text"] for f in focused if not f["ring"]] == ["dprk-labor-api"]
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """What axe-core (tests/client's pinned copy, injected into the page) finds wrong."""
     if not AXE.is_file():

@@ -12,11 +12,19 @@ temporary file renamed into place when complete; a few snapshots are kept (the e
 the most recently used; on disk, the newest files and those engines').
 A document's full text is kept in the log only as its digest: a text
 edited since V comes back as it is now when the digests match, and as unknown otherwise.
+
+A read of one estimate (its detail or its citation) needs far less than the whole data: a
+*focused* snapshot holds only the rows that estimate shows (its citations, countries,
+sectors, documents and sources, and every reference table) and undoes only the changes
+after V to those rows. It is built in memory in milliseconds whatever the size of the
+database, with the same undo and the same read model as a whole snapshot, and a few
+hundred are kept. A whole snapshot of V, once built, serves those reads too.
 """
 
 import hashlib
 import os
 import re
+import sqlite3
 import tempfile
 import threading
 from collections import OrderedDict
@@ -25,19 +33,34 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, create_engine, delete, insert, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.util import LRUCache
 
 from app import dump, migrate, read_model, records
 from app.config import get_settings
 from app.db import make_engine
 from app.errors import BadParameter, DatabaseUnavailable
 from app.filters import parse_timestamp
-from app.models import ApiKey, Change, Citation, Document, Estimate, Release, Source
+from app.models import (
+    ApiKey,
+    Base,
+    Change,
+    Citation,
+    Document,
+    Estimate,
+    Release,
+    Source,
+    document_cite,
+    estimate_country,
+    estimate_sector,
+)
 from app.queries.changes import data_version
 from app.schemas.seed import CitationWrite, DocumentWrite, EstimateIn, SourceIn
 
 ACTOR = "as-of snapshot"
+FOCUSED_KEPT = 256  # focused snapshots kept in memory (each a few hundred kB)
 ACCEPTED = (
     "an RFC 3339 time in the past with its offset (2024-03-07T12:00:00Z), a data version "
     "(a whole number, see meta.data_version) or the name of a data release (/v1/releases)"
@@ -115,18 +138,24 @@ _lock = threading.Lock()  # guards _engines and _building
 _building: dict[Path, threading.Lock] = {}
 
 
-def snapshot_session(session: Session, version: int) -> Session:
+def snapshot_session(session: Session, version: int, focus: str | None = None) -> Session:
     """A session on the data as of `version`, built from `session`'s (once per version).
 
     The first request for a version builds it; one that arrives meanwhile waits for that
     build at most as long as for a database connection, then gets a 503 with Retry-After
-    (the build goes on, and a later request finds it done)."""
+    (the build goes on, and a later request finds it done).
+
+    `focus`: the id of the one estimate the read is about; unless the whole snapshot is
+    there already, the session is on a focused one, which holds that estimate alone."""
     path = _path(session, version)
     with _lock:
         engine = _engines.get(path)
         if engine is not None:
             _engines.move_to_end(path)
             return Session(engine, expire_on_commit=False)
+    if focus is not None and not path.exists():
+        return _focused_session(session, version, path, focus)
+    with _lock:
         building = _building.setdefault(path, threading.Lock())
     if not building.acquire(timeout=get_settings().db_pool_timeout):
         raise DatabaseUnavailable(
@@ -201,6 +230,162 @@ def _build(session: Session, version: int, path: Path) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# --- focused snapshots: one estimate -------------------------------------------------------
+
+_focused: OrderedDict[tuple[Path, str], Engine] = OrderedDict()
+_schema_lock = threading.Lock()
+_schema: dict[Path, sqlite3.Connection] = {}
+_memory: Engine = create_engine("sqlite://", poolclass=StaticPool)
+_compiled: LRUCache[Any, Any] = LRUCache(1000)
+
+
+def _memory_engine() -> Engine:
+    """A new, empty SQLite database in memory (foreign keys off: it holds part of the data),
+    on the one dialect of them all: SQLAlchemy keeps compiled statements by dialect, so
+    what one focused snapshot compiled, the next one finds compiled."""
+    pool = StaticPool(_new_memory_database)
+    pool._dialect = _memory.dialect
+    return Engine(pool, _memory.dialect, _memory.url).execution_options(compiled_cache=_compiled)
+
+
+def _new_memory_database() -> Any:
+    return sqlite3.connect(":memory:", check_same_thread=False)
+
+
+# Copied whole (they are small); the rest only in part.
+_REFERENCE = ("sector", "metric", "metric_relation")
+
+
+def _focused_session(session: Session, version: int, path: Path, estimate_id: str) -> Session:
+    key = (path, estimate_id)
+    with _lock:
+        engine = _focused.get(key)
+        if engine is not None:
+            _focused.move_to_end(key)
+            return Session(engine, expire_on_commit=False)
+    engine = _build_focused(session, version, estimate_id)
+    with _lock:
+        _focused[key] = engine
+        while len(_focused) > FOCUSED_KEPT:
+            _focused.popitem(last=False)[1].dispose()
+    return Session(engine, expire_on_commit=False)
+
+
+def _empty_schema() -> sqlite3.Connection:
+    """A connection to a migrated, empty database (built once per schema revision), which
+    focused snapshots are copied from: SQLite's backup of an empty schema takes a
+    millisecond, migrating one takes a second. The caller holds `_schema_lock`."""
+    path = Path(get_settings().snapshot_dir) / f"schema-{migrate.head_revision()}.sqlite3"
+    conn = _schema.get(path)
+    if conn is None:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(suffix=".sqlite3.tmp", dir=path.parent)
+            os.close(fd)
+            try:
+                migrate.upgrade(f"sqlite:///{name}")
+                Path(name).replace(path)
+            finally:
+                Path(name).unlink(missing_ok=True)
+        conn = _schema[path] = sqlite3.connect(path, check_same_thread=False)
+    return conn
+
+
+def _later(conn: Connection, version: int, *where: Any) -> list[Change]:
+    """The changes after `version` that match any of `where`."""
+    table = Base.metadata.tables["change"]
+    rows = conn.execute(select(table).where(table.c.id > version, or_(*where))).all()
+    return [Change(**r._mapping) for r in rows]
+
+
+def _named(changes: list[Change], *fields: str) -> set[str]:
+    """The ids the records before and after `changes` name in `fields` (citations too)."""
+    out: set[str] = set()
+    for c in changes:
+        for state in (c.before, c.after):
+            for record in [state or {}, *((state or {}).get("citations") or [])]:
+                out.update(record[f] for f in fields if isinstance(record.get(f), str))
+    return out
+
+
+def _build_focused(session: Session, version: int, estimate_id: str) -> Engine:
+    """The data as of `version` as far as one estimate shows it, in memory."""
+    src = session.connection()
+    own = _later(src, version, Change.estimate_id == estimate_id)  # and its citations
+    t = Base.metadata.tables
+    cit, est, doc = t["citation"].c, t["estimate"].c, t["document"].c
+    documents = _named(own, "origin_document", "document")
+    documents |= set(src.scalars(select(est.origin_document_id).where(est.id == estimate_id)))
+    documents |= set(src.scalars(select(cit.document_id).where(cit.estimate_id == estimate_id)))
+    theirs = _later(
+        src,
+        version,
+        (Change.resource_type == "document") & Change.resource_id.in_(sorted(documents)),
+    )
+    sources = _named(own, "claimant") | _named(theirs, "publisher")
+    sources |= set(src.scalars(select(est.claimant_id).where(est.id == estimate_id)))
+    sources |= {
+        p
+        for p in src.scalars(select(doc.publisher_id).where(doc.id.in_(sorted(documents))))
+        if p is not None
+    }
+    theirs += _later(
+        src, version, (Change.resource_type == "source") & Change.resource_id.in_(sorted(sources))
+    )
+    countries = set(
+        src.scalars(
+            select(estimate_country.c.country_code).where(
+                estimate_country.c.estimate_id == estimate_id
+            )
+        )
+    )
+    for c in own:
+        for state in (c.before, c.after):
+            countries.update(((state or {}).get("scope") or {}).get("countries") or [])
+    # the documents these cite, then or now, must exist for a document to be put back
+    cited = set(
+        src.scalars(
+            select(document_cite.c.cited_id).where(document_cite.c.citing_id.in_(documents))
+        )
+    )
+    for c in theirs:
+        cited.update(*((s or {}).get("cites") or [] for s in (c.before, c.after)))
+
+    engine = _memory_engine()
+    raw = engine.raw_connection()
+    try:
+        with _schema_lock:
+            _empty_schema().backup(raw.driver_connection)  # type: ignore[arg-type]
+    finally:
+        raw.close()
+    parts: list[tuple[str, Any]] = [
+        *((name, None) for name in _REFERENCE),
+        ("country", t["country"].c.code.in_(sorted(countries))),
+        ("source", t["source"].c.id.in_(sorted(sources))),
+        ("document", doc.id.in_(sorted(documents | cited))),
+        ("document_cite", document_cite.c.citing_id.in_(sorted(documents))),
+        ("estimate", est.id == estimate_id),
+        ("estimate_country", estimate_country.c.estimate_id == estimate_id),
+        ("estimate_sector", estimate_sector.c.estimate_id == estimate_id),
+        ("citation", cit.estimate_id == estimate_id),
+        ("change", t["change"].c.id == version),  # the version's own entry: its time
+    ]
+    with Session(engine) as snap:
+        dst = snap.connection()
+        for name, where in parts:
+            stmt = select(t[name]) if where is None else select(t[name]).where(where)
+            rows = [dict(r._mapping) for r in src.execute(stmt)]
+            if rows:
+                dst.execute(insert(t[name]), rows)
+        for change in sorted(own + theirs, key=lambda c: c.id, reverse=True):
+            _undo(snap, change)
+            snap.flush()
+        snap.execute(delete(Change).where(Change.id > version))
+        read_model.refill(snap)
+        snap.commit()
+    return engine
 
 
 _RECORDS: dict[str, tuple[Any, type[Any]]] = {

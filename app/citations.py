@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.config import get_settings
-from app.items import CitedDocument, CiteItem, EstimateDetailItem, PeriodItem
+from app.items import CitedDocument, CiteItem, EstimateDetailItem, EstimateItem, PeriodItem
 
 NO_URL = "no public URL known"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -114,7 +114,7 @@ def document_words(doc: CitedDocument, *, name_publisher: bool = True) -> str:
     return f"{who}{_quoted(doc['title'])} ({by}{published}; {_where(doc)})"
 
 
-def figure_words(detail: EstimateDetailItem) -> str:
+def figure_words(detail: EstimateItem) -> str:
     """The figure in words: what it counts, its value as the text says it, scope and period."""
     scope = detail["scope"]
     if scope["worldwide"]:

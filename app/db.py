@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 from app.config import get_settings
 
@@ -51,6 +52,8 @@ def make_engine(
         path = sqlite_path(sa_url.database)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        else:  # in memory: one connection holds the database, so one connection for all
+            kwargs["poolclass"] = StaticPool
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         # With timeouts, the watchdog's own ping (below) checks each connection instead.

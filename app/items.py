@@ -70,6 +70,7 @@ class RelatedTo(TypedDict):
 
 class LinksItem(TypedDict):
     self: str  # a path; the responder prefixes PUBLIC_URL (app.responder.public)
+    html: str  # the figure's page (/figures/{id}), a path too
 
 
 class EstimateItem(TypedDict):

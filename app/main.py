@@ -17,7 +17,7 @@ from app.db import get_engine
 from app.errors import install_error_handlers
 from app.exports import FormatSuffix
 from app.http import BodySizeLimit, HttpCache
-from app.pages import figures
+from app.pages import documents, figures, home, sources
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -62,6 +62,9 @@ def create_app() -> FastAPI:
         catalog.vocabularies,
         health.router,
         figures.router,
+        documents.router,
+        sources.router,
+        home.router,
     ):
         app.include_router(router)
     settings = get_settings()

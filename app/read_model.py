@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.models import estimate_item
 from app.rendering import etag_of_bytes, render
 
-SHAPE = 4  # 2: the detail's `cite`; 3: period.label; 4: links
+SHAPE = 5  # 2: the detail's `cite`; 3: period.label; 4: links; 5: links.html
 # What the detail shows and a list item does not.
 DETAIL_ONLY = ("citations", "cite")
 BATCH = 500

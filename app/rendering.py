@@ -34,18 +34,25 @@ def etag_of(body: Any) -> str:
     return rendered(body).etag
 
 
-# Every link the API builds is a path ("/v1/estimates/x"), kept so in the read model and
-# the answer cache; an answer's bytes get the public base URL (PUBLIC_URL) in front of each
-# on the way out (app.responder.public). Within JSON, `"self":"/v1/` and `"url":"/v1/` can
+# Every link the API builds is a path ("/v1/estimates/x", "/figures/x"), kept so in the
+# read model and the answer cache; an answer's bytes get the public base URL (PUBLIC_URL)
+# in front of each on the way out (app.responder.public). Within JSON, these starts can
 # only be such links: a quote inside a string would have its quotation marks escaped.
-LINK_STARTS = (b'"self":"/v1/', b'"url":"/v1/')
+LINK_STARTS = (
+    b'"self":"/v1/',
+    b'"url":"/v1/',
+    b'"html":"/figures/',
+    b'"html":"/documents/',
+    b'"html":"/sources/',
+)
 
 
 def with_base(body: bytes, base: str) -> bytes:
     """`body` with `base` in front of every link path in it (LINK_STARTS)."""
     for start in LINK_STARTS:
         if start in body:
-            body = body.replace(start, start[:-4] + base.encode() + b"/v1/")
+            key = start.index(b':"/') + 2  # up to the path's first /
+            body = body.replace(start, start[:key] + base.encode() + start[key:])
     return body
 
 

@@ -45,6 +45,10 @@ class PageType:
 FIGURE = "North Korean workers abroad: Around 100,000"
 FIGURE_TITLE = f"{FIGURE} (worldwide, 2023)"
 PERMITS = "Valid work permits held by North Koreans: decreased from 30,023 to 11,490 persons"
+HOME = "Figures on North Korea's overseas workers, and who said so"
+MOSCOW_TIMES = "moscow-times-2019-03-26-russia-sent-home-over-half-of-north-korean-workers"
+ARTICLE = "Russia Tells UN It Sent Home Over Half of North Korean Workers in 2018"
+NO_DOCUMENT, NO_SOURCE = "Document not found", "Source not found"
 FIGURE_SHOWS = ("p.big", "blockquote mark", "#cite-text")
 PAGES = [
     PageType("figure", PANEL, FIGURE_TITLE, FIGURE, FIGURE_SHOWS, copies=True),
@@ -65,8 +69,21 @@ PAGES = [
         copies=True,
     ),
     PageType(
+        "home",
+        "/",
+        "Figures on North Korea's overseas workers",
+        HOME,
+        ("main a[href^='/figures']",),
+    ),
+    PageType(
+        "document", f"/documents/{MOSCOW_TIMES}", ARTICLE, ARTICLE, (".text mark", ".text sup a")
+    ),
+    PageType("source", "/sources/reuters", "Reuters", "Reuters", ("#figures", "#documents")),
+    PageType(
         "not-found", "/figures/no-such-figure", "Figure not found", "Figure not found", status=404
     ),
+    PageType("document-not-found", "/documents/no-such", NO_DOCUMENT, NO_DOCUMENT, status=404),
+    PageType("source-not-found", "/sources/no-such", NO_SOURCE, NO_SOURCE, status=404),
 ]
 WIDTHS = {"desktop": 1280, "phone": 390}
 CITE_STYLES = ("text", "bibtex", "ris")

@@ -246,6 +246,7 @@ def _query_param_cases() -> list[tuple[str, str, str]]:
             (url, "cursor=WyJ4IiwxLDJd", "cursor"),  # ["x",1,2]: another list's cursor
             (url, "cursor=e30", "cursor"),  # {}
             (url, "cursor=%FF%FE", "cursor"),
+            (url, "cursor=", "cursor"),
             (url, "count=maybe", "count"),
             (url, "bogus=1", "bogus"),
             (url, "LIMIT=5", "LIMIT"),
@@ -261,6 +262,7 @@ def _query_param_cases() -> list[tuple[str, str, str]]:
             }
             many = "array" in types
             cases.append((url, f"{name}=a%00b", name))
+            cases.append((url, f"{name}=a%FFb", name))  # not UTF-8
             cases.append((url, f"{name}={'x' * 501}", name))
             if not many:
                 cases.append((url, f"{name}=a&{name}=b", name))

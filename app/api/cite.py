@@ -8,8 +8,7 @@ from starlette.responses import Response
 
 from app import citations, cite_styles
 from app.api.catalog import DocumentId
-from app.api.deps import ReadSessionDep
-from app.api.estimates import EstimateId
+from app.api.deps import EstimateId, EstimateReadSessionDep, ReadSessionDep
 from app.cite_styles import CiteStyle
 from app.errors import BadParameter, problem_responses
 from app.queries import cite as queries
@@ -68,7 +67,7 @@ def _today() -> Any:
 )
 def cite_estimate(
     request: Request,
-    session: ReadSessionDep,
+    session: EstimateReadSessionDep,
     estimate_id: EstimateId,
     style: StyleQuery = CiteStyle.text,
     via: Annotated[

@@ -6,10 +6,12 @@ hopping to a worker thread for each (measured: most of a list request's overhead
 
 import types
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, Union, get_args, get_origin
+from urllib.parse import parse_qsl
 
 import anyio
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import URL
@@ -71,11 +73,26 @@ async def strict_query(request: Request) -> None:
         for v in values:
             if "\x00" in v:
                 raise BadParameter(name, "contains a NUL byte")
+            if "\ufffd" in v and name in _not_utf8(request):
+                raise BadParameter(name, "is not UTF-8 once percent-decoded")
             if len(v) > MAX_PARAM_LENGTH:
                 raise BadParameter(name, f"longer than {MAX_PARAM_LENGTH} characters")
     for name, value in request.path_params.items():
         if "\x00" in str(value):
             raise BadParameter(name, "contains a NUL byte", location="path")
+
+
+def _not_utf8(request: Request) -> set[str]:
+    """The query parameters whose percent-decoded bytes are not UTF-8 (Starlette reads
+    them as U+FFFD, which would then be searched for as if the client had sent it)."""
+    raw = request.scope.get("query_string", b"").decode("latin-1")
+    bad = set()
+    for name, value in parse_qsl(raw, keep_blank_values=True, encoding="latin-1"):
+        try:
+            value.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            bad.add(name.encode("latin-1").decode("utf-8", "replace"))
+    return bad
 
 
 async def page_params(
@@ -86,8 +103,10 @@ async def page_params(
     cursor: Annotated[
         str | None,
         Query(
+            min_length=1,
             max_length=MAX_PARAM_LENGTH,
-            description="opaque; copy `meta.next_cursor` of the previous page",
+            description="opaque; copy `meta.next_cursor` of the previous page (omit it for "
+            "the first)",
         ),
     ] = None,
     count: Annotated[
@@ -112,6 +131,16 @@ async def request_url(request: Request) -> URL:
 UrlDep = Annotated[URL, Depends(request_url)]
 
 
+EstimateId = Annotated[
+    str,
+    Path(
+        description="the estimate's stable id",
+        examples=["panel-2024-workers-abroad-2023"],
+        max_length=120,
+    ),
+]
+
+
 AsOfQuery = Annotated[
     str | None,
     Query(
@@ -128,11 +157,28 @@ async def read_session(
     request: Request, session: SessionDep, as_of: AsOfQuery = None
 ) -> AsyncIterator[Session]:
     """The session a read runs on: the data now, or as of `as_of=` (app.as_of)."""
+    async with _reading(request, session, as_of, None) as read:
+        yield read
+
+
+async def estimate_read_session(
+    request: Request, session: SessionDep, estimate_id: EstimateId, as_of: AsOfQuery = None
+) -> AsyncIterator[Session]:
+    """read_session for a read of one estimate (the route's `estimate_id`): as of a past
+    version, on a snapshot of that estimate alone unless the whole one is built."""
+    async with _reading(request, session, as_of, estimate_id) as read:
+        yield read
+
+
+@asynccontextmanager
+async def _reading(
+    request: Request, session: Session, as_of: str | None, focus: str | None
+) -> AsyncIterator[Session]:
     if as_of is None:
         request.state.reading = responder.Reading(session)
         yield session
         return
-    asked, snapshot = await anyio.to_thread.run_sync(_as_of, session, as_of)
+    asked, snapshot = await anyio.to_thread.run_sync(_as_of, session, as_of, focus)
     request.state.reading = responder.Reading(snapshot, asked)
     try:
         yield snapshot
@@ -140,10 +186,11 @@ async def read_session(
         snapshot.close()
 
 
-def _as_of(session: Session, value: str) -> tuple[as_of_.AsOf, Session]:
+def _as_of(session: Session, value: str, focus: str | None) -> tuple[as_of_.AsOf, Session]:
     one_snapshot(session)  # the version and the copy it is built from: one moment
     asked = as_of_.resolve(session, value)
-    return asked, as_of_.snapshot_session(session, asked.version)
+    return asked, as_of_.snapshot_session(session, asked.version, focus)
 
 
 ReadSessionDep = Annotated[Session, Depends(read_session)]
+EstimateReadSessionDep = Annotated[Session, Depends(estimate_read_session)]

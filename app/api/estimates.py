@@ -3,11 +3,11 @@
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.api.deps import PageDep, ReadSessionDep
+from app.api.deps import EstimateId, EstimateReadSessionDep, PageDep, ReadSessionDep
 from app.db import one_snapshot
 from app.enums import EstimateStatus
 from app.errors import BadParameter, problem_responses
@@ -205,16 +205,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-EstimateId = Annotated[
-    str,
-    Path(
-        description="the estimate's stable id",
-        examples=["panel-2024-workers-abroad-2023"],
-        max_length=120,
-    ),
-]
-
-
 @router.get(
     "",
     summary="Search estimates",
@@ -314,7 +304,9 @@ def list_estimates(
     response_model=EstimateDetail,
     responses=problem_responses(400, 404),
 )
-def get_estimate(request: Request, session: ReadSessionDep, estimate_id: EstimateId) -> Response:
+def get_estimate(
+    request: Request, session: EstimateReadSessionDep, estimate_id: EstimateId
+) -> Response:
     """The estimate, its claimant and origin document, and every citation with its quote.
 
     The `ETag` header is what a PATCH or DELETE must send back in `If-Match`."""

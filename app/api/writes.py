@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import read_model, records
-from app.api.deps import ReadSessionDep
+from app.api.deps import EstimateId, ReadSessionDep
 from app.auth import AdminDep, EditorDep, bearer
 from app.db import WriteSessionDep
 from app.enums import Action, EstimateStatus
@@ -260,7 +260,6 @@ EstimatePatch = patch_model(EstimateIn)
 CitationPatch = patch_model(CitationWrite)
 SourceId = Annotated[str, Path(description="the source's id", max_length=120)]
 DocumentId = Annotated[str, Path(description="the document's id", max_length=120)]
-EstimateId = Annotated[str, Path(description="the estimate's id", max_length=120)]
 CitationId = Annotated[str, Path(description="the citation's id", max_length=250)]
 
 

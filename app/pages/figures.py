@@ -5,22 +5,26 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from app import citations, cite_styles, hedges
-from app.api.deps import ReadSessionDep
-from app.api.estimates import EstimateId
+from app.api.deps import EstimateId, ReadSessionDep
+from app.as_of import AsOf
 from app.cite_styles import CiteStyle
 from app.errors import NotFound
+from app.filters import EstimateFilters, PerFilter, PopulationFilter
 from app.items import CitedDocument, EstimateDetailItem
+from app.queries import analysis
 from app.queries import cite as queries
 from app.responder import reading, version_of
+from app.schemas.read import Consensus
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,6 +36,27 @@ HTML = "text/html; charset=utf-8"
 _OTHER_STYLES = [("APA", "apa"), ("Chicago", "chicago"), ("CSL-JSON", "csl-json")]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def documents_anchor(citation_id: str) -> str:
+    """The fragment id of a citation's passage on its document's page (`#q-…`)."""
+    return f"q-{citation_id}"
+
+
+def page_query(as_of: AsOf | None) -> str:
+    """The query a page's links carry: `?as_of=…` when it shows the data as it stood."""
+    return f"?as_of={quote(as_of.asked)}" if as_of else ""
+
+
+def not_found(
+    request: Request, kind: str, asked: str, listing: str, headers: dict[str, str]
+) -> Response:
+    """The 404 page for an unknown id of a `kind` of record, naming the JSON list of them."""
+    read = reading(request)
+    context = {"kind": kind, "asked": asked, "listing": listing, "as_of": read and read.as_of}
+    return templates.TemplateResponse(
+        request, "not_found.html", context, status_code=404, headers=headers, media_type=HTML
+    )
 
 
 def number_words(x: float | None) -> str:
@@ -138,6 +163,35 @@ def claim_json_ld(
     return Markup(text)
 
 
+def consensus_of(session: Session, detail: EstimateDetailItem) -> list[Consensus]:
+    """The years of the figure's period in which other independent sources give a figure of
+    the same metric, scope, population and basis (app.queries.analysis.consensus); none for
+    a figure not active or with no known period."""
+    start, end = detail["period"]["start"], detail["period"]["end"]
+    if detail["status"] != "active" or start is None or end is None:
+        return []
+    scope = detail["scope"]
+    asked = EstimateFilters(
+        metric=[detail["metric"]["id"]],
+        country=[] if scope["worldwide"] else [c["code"] for c in scope["countries"]],
+        worldwide=True if scope["worldwide"] else None,
+        period_from=date(start.year, 1, 1),
+        period_to=date(end.year, 12, 31),
+    )
+    per = PerFilter(detail["value"]["per"] or "none")
+    f = analysis.like_with_like(asked, PopulationFilter(detail["population"]), per)
+
+    def conflicts_at(year: int) -> str:
+        params = [("metric", detail["metric"]["id"])]
+        params += (
+            [("worldwide", "true")] if scope["worldwide"] else [("country", c) for c in f.country]
+        )
+        return f"/v1/conflicts?{urlencode([*params, ('period_from', year), ('period_to', year)])}"
+
+    years = analysis.consensus(session, f, conflicts_at).items
+    return [y for y in years if y.claimants > 1 and any(e.id == detail["id"] for e in y.figures)]
+
+
 @router.get("/figures/{estimate_id}")
 def figure_page(request: Request, session: ReadSessionDep, estimate_id: EstimateId) -> Response:
     """One figure: its value and interval, period, scope, claim, quotes, status and
@@ -148,14 +202,7 @@ def figure_page(request: Request, session: ReadSessionDep, estimate_id: Estimate
     try:
         detail, documents = queries.estimate_to_cite(session, estimate_id)
     except NotFound:
-        return templates.TemplateResponse(
-            request,
-            "not_found.html",
-            {"estimate_id": estimate_id, "as_of": as_of},
-            status_code=404,
-            headers=headers,
-            media_type=HTML,
-        )
+        return not_found(request, "figure", estimate_id, "/v1/estimates", headers)
     cite = citations.figure_citation(detail, documents)
     version = version_of(request)
     at = queries.written_at(session, version)
@@ -182,15 +229,22 @@ def figure_page(request: Request, session: ReadSessionDep, estimate_id: Estimate
         for i in dict.fromkeys(c["document"]["id"] for c in detail["citations"])
         if i in documents and i != origin["id"]
     ]
-    query = f"?as_of={quote(as_of.asked)}" if as_of else ""
+    query = page_query(as_of)
     cite_url = f"{citations.estimate_cite_path(estimate_id)}{query}"
     interval = detail["value"]["interval"]
     rule = hedges.RULES.get(interval["rule"])
+    conflicts = [
+        (c, c.b if c.a.id == estimate_id else c.a)
+        for c in analysis.conflicts_with(session, estimate_id)
+    ]
     context = {
         "d": detail,
         "origin": origin,
         "outlets": outlets,
         "quotes": quotes,
+        "conflicts": conflicts,
+        "consensus": consensus_of(session, detail),
+        "anchor": documents_anchor,
         "cited": cited,
         "version": version,
         "as_of": as_of,

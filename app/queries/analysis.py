@@ -178,6 +178,17 @@ def conflicts(session: Session, f: EstimateFilters, params: PageParams) -> Rows:
     return Rows(found, PAIR_KEY.encode(*last) if more and last else None, total)
 
 
+def conflicts_with(session: Session, estimate_id: str) -> list[read.Conflict]:
+    """Every conflict (as `conflicts` finds them, on either side) that `estimate_id` takes
+    part in; none when it is not active or has no known period."""
+    f = eq.prepare(session, EstimateFilters())
+    judged = eq.filtered(f).with_only_columns(Estimate.id)
+    stmt = _candidates().where(
+        A.id.in_(judged), B.id.in_(judged), or_(A.id == estimate_id, B.id == estimate_id)
+    )
+    return [c for _, c in _judged(session, stmt, None) if c is not None]
+
+
 def _judged(
     session: Session, stmt: Select[Any], cursor: str | None
 ) -> Iterator[tuple[tuple[str, str], read.Conflict | None]]:

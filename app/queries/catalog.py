@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.enums import INVERSE, DocumentKind, RelationRead
 from app.errors import NotFound
+from app.items import EstimateItem
 from app.models import (
     Citation,
     Country,
@@ -107,6 +108,17 @@ def get_source(session: Session, source_id: str) -> read.SourceDetail:
     )
 
 
+def source_estimates(session: Session, source_id: str) -> list[EstimateItem]:
+    """The estimates `source_id` claims, as list items, oldest period first (undated last),
+    whatever their status."""
+    return eq.summaries(
+        session,
+        select(Estimate)
+        .where(Estimate.claimant_id == source_id)
+        .order_by(Estimate.period_start.asc().nulls_last(), Estimate.id),
+    )
+
+
 def _document_row() -> Any:
     return select(
         Document,
@@ -183,7 +195,9 @@ def get_document(session: Session, document_id: str) -> read.DocumentDetail:
         cited_by=[read.DocumentRef.model_validate(d) for d in doc.cited_by],
         estimates=estimates,
         citations=[
-            read.CitationInDocument(estimate_id=c.estimate_id, quote=c.quote, locator=c.locator)
+            read.CitationInDocument(
+                id=c.id, estimate_id=c.estimate_id, quote=c.quote, locator=c.locator
+            )
             for c in citations
         ],
         full_text=full_text,

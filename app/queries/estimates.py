@@ -630,7 +630,7 @@ def _summary_of_row(
         },
         "origin_document": _document_ref(r),
         "citation_count": r["citation_count"],
-        "links": {"self": f"/v1/estimates/{r['id']}"},
+        "links": {"self": f"/v1/estimates/{r['id']}", "html": f"/figures/{r['id']}"},
         "notes": r["notes"],
         "status": r["status"],
         "superseded_by": r["superseded_by_id"],

@@ -39,6 +39,16 @@ class Links(BaseModel):
 LINKS_MEAN = "where this resource lives: `self`, its permalink"
 
 
+class PageLinks(Links):
+    html: str = Field(
+        description="the resource's page for people to read, built from the public URL too",
+        examples=["https://dprk-labor.example.org/figures/panel-2024-workers-abroad-2023"],
+    )
+
+
+PAGE_LINKS_MEAN = "where this resource lives: `self`, its permalink; `html`, its page for readers"
+
+
 class CountryRef(Out):
     code: str = Field(description="ISO 3166-1 alpha-2", examples=["CN"])
     name: str = Field(examples=["China"])
@@ -123,10 +133,10 @@ class Source(SourceRef):
     estimate_count: int = Field(description="estimates this source claims")
     document_count: int = Field(description="documents this source published")
 
-    @computed_field(description=LINKS_MEAN)  # type: ignore[prop-decorator]
+    @computed_field(description=PAGE_LINKS_MEAN)  # type: ignore[prop-decorator]
     @property
-    def links(self) -> Links:
-        return Links(self=f"/v1/sources/{self.id}")
+    def links(self) -> PageLinks:
+        return PageLinks(self=f"/v1/sources/{self.id}", html=f"/sources/{self.id}")
 
 
 class DocumentRef(Out):
@@ -158,10 +168,10 @@ class Document(DocumentRef):
     estimate_count: int = Field(description="estimates that originate in this document")
     citation_count: int = Field(description="quotes from this document stored as citations")
 
-    @computed_field(description=LINKS_MEAN)  # type: ignore[prop-decorator]
+    @computed_field(description=PAGE_LINKS_MEAN)  # type: ignore[prop-decorator]
     @property
-    def links(self) -> Links:
-        return Links(self=f"/v1/documents/{self.id}")
+    def links(self) -> PageLinks:
+        return PageLinks(self=f"/v1/documents/{self.id}", html=f"/documents/{self.id}")
 
 
 class Interval(BaseModel):
@@ -247,7 +257,7 @@ class EstimateSummary(BaseModel):
         "metric relates to one asked for; null for an estimate of a metric asked for",
         examples=[{"metric": "workers_abroad", "relation": "proxy_of"}],
     )
-    links: Links = Field(description=LINKS_MEAN)
+    links: PageLinks = Field(description=PAGE_LINKS_MEAN)
 
 
 class CitationDocument(DocumentRef):
@@ -320,6 +330,7 @@ class EstimateDetail(EstimateSummary):
 
 
 class CitationInDocument(BaseModel):
+    id: str = Field(description="the citation's id (/v1/citations/{id})")
     estimate_id: str
     quote: str
     locator: str | None

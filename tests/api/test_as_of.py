@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.as_of import make_release
-from tests.api.test_writes import ESTIMATE, assert_problem, bearer, create_all, keys  # noqa: F401
+from tests.api.test_writes import (  # noqa: F401
+    DOCUMENT,
+    ESTIMATE,
+    SOURCE,
+    assert_problem,
+    bearer,
+    create_all,
+    keys,
+)
 
 ID = ESTIMATE["id"]
 URL = f"/v1/estimates/{ID}"
@@ -201,16 +209,65 @@ def test_a_named_release_is_listed_and_read_as_of(client, session, history):
     assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
 
 
+LIST = f"/v1/estimates?metric={ESTIMATE['metric']}"
+
+
 def test_the_snapshot_of_a_version_is_built_once(client, session, history):
     from app import as_of
 
     v, _ = history
-    first = client.get(f"{URL}?as_of={v['edited']}")
+    first = client.get(f"{LIST}&as_of={v['edited']}")
     built = as_of._path(session, v["edited"]).stat().st_mtime_ns
-    again = client.get(f"{URL}?as_of={v['edited']}")
+    again = client.get(f"{LIST}&as_of={v['edited']}")
     assert first.content == again.content and first.headers["etag"] == again.headers["etag"]
     assert as_of._path(session, v["edited"]).stat().st_mtime_ns == built  # not built again
     assert "Accept" in first.headers["vary"]  # an immutable answer still varies by format
+
+
+def test_one_estimate_as_of_a_version_needs_no_whole_snapshot(client, session, history):
+    from app import as_of
+
+    v, _ = history
+    r = client.get(f"{URL}?as_of={v['cited']}")
+    assert r.status_code == 200 and len(r.json()["citations"]) == 2
+    assert client.get(f"{URL}/cite?as_of={v['cited']}").status_code == 200
+    assert not as_of._path(session, v["cited"]).exists()
+
+
+def test_one_estimate_reads_the_same_from_its_own_snapshot_as_from_the_whole(
+    client,
+    session,
+    keys,  # noqa: F811
+    history,
+):
+    """The estimate with a history (its document and its claimant renamed last) and a few
+    seeded ones beside it, at each moment of that history: detail and citation as the focused
+    snapshot gives them, then as the whole one does."""
+    v, _ = history
+    edit(client, keys["editor"], f"/v1/documents/{DOCUMENT['id']}", {"title": "Renamed"})
+    edit(client, keys["editor"], f"/v1/sources/{SOURCE['id']}", {"name": "Renamed Ministry"})
+    v["renamed"] = version(client)
+    assert client.get(URL).json()["origin_document"]["title"] == "Renamed"
+    seeded = [e["id"] for e in client.get("/v1/estimates?country=RU").json()["data"]]
+    ids = [ID, *seeded[:3]]
+    for moment, then in v.items():
+        focused = {
+            eid: (
+                client.get(f"/v1/estimates/{eid}?as_of={then}"),
+                client.get(f"/v1/estimates/{eid}/cite?as_of={then}&style=csl-json"),
+            )
+            for eid in ids
+        }
+        assert client.get(f"{LIST}&as_of={then}").status_code == 200  # builds the whole one
+        for eid, (detail, cite) in focused.items():
+            whole = client.get(f"/v1/estimates/{eid}?as_of={then}")
+            assert (detail.status_code, detail.content) == (whole.status_code, whole.content), (
+                moment,
+                eid,
+            )
+            assert detail.headers.get("etag") == whole.headers.get("etag")
+            again = client.get(f"/v1/estimates/{eid}/cite?as_of={then}&style=csl-json")
+            assert (cite.status_code, cite.content) == (again.status_code, again.content)
 
 
 def test_a_release_made_later_is_not_listed_as_of_before_it(client, session, history):
@@ -235,7 +292,7 @@ def test_a_read_waiting_for_a_snapshot_being_built_is_a_quick_503(
     get_settings.cache_clear()
     building.acquire()  # as another request building it would
     try:
-        r = client.get(f"{URL}?as_of={v['cited']}")
+        r = client.get(f"{LIST}&as_of={v['cited']}")
         assert_problem(r, 503)
         assert r.headers["retry-after"] and "being prepared" in r.json()["detail"]
     finally:
@@ -243,7 +300,7 @@ def test_a_read_waiting_for_a_snapshot_being_built_is_a_quick_503(
         as_of._building.pop(path, None)
         monkeypatch.undo()
         get_settings.cache_clear()
-    assert client.get(f"{URL}?as_of={v['cited']}").status_code == 200
+    assert client.get(f"{LIST}&as_of={v['cited']}").status_code == 200
 
 
 def test_a_download_as_of_a_version_is_not_kept_forever_since_it_names_its_time(client):

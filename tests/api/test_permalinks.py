@@ -48,6 +48,26 @@ def test_every_resource_links_to_itself_and_names_its_canonical_url(client):
         assert "attacker" not in r.text
 
 
+PAGES = {"estimates": "/figures", "sources": "/sources", "documents": "/documents"}
+
+
+def test_estimates_sources_and_documents_link_to_their_pages(client):
+    for path in resources(client)[:3]:
+        kind, rid = path.removeprefix("/v1/").split("/")
+        html = client.get(path).json()["links"]["html"]
+        assert html == f"{BASE}{PAGES[kind]}/{rid}"
+        r = client.get(html.removeprefix(BASE))
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert f'href="{path}"' in r.text  # and the page links back to its JSON
+
+
+@pytest.mark.parametrize("kind", ["estimates", "sources", "documents"])
+def test_list_items_link_to_their_pages(client, kind):
+    items = client.get(f"/v1/{kind}?limit=100").json()["data"]
+    assert items
+    assert all(i["links"]["html"] == f"{BASE}{PAGES[kind]}/{i['id']}" for i in items)
+
+
 @pytest.mark.parametrize(
     "path", ["/v1/estimates", "/v1/sources", "/v1/documents", "/v1/countries?has_estimates=true"]
 )
@@ -64,6 +84,12 @@ def test_links_follow_the_public_url_without_a_rebuild(client, public_url):
     detail = client.get(f"/v1/estimates/{PANEL}").json()
     assert detail["links"]["self"] == f"{public_url}/v1/estimates/{PANEL}"
     assert detail["cite"]["url"] == f"{public_url}/v1/estimates/{PANEL}/cite"
+    assert detail["links"]["html"] == f"{public_url}/figures/{PANEL}"
+    origin = detail["origin_document"]["id"]
+    document = client.get(f"/v1/documents/{origin}").json()
+    assert document["links"]["html"] == f"{public_url}/documents/{origin}"
+    source = client.get(f"/v1/sources/{detail['claimant']['id']}").json()
+    assert source["links"]["html"] == f"{public_url}/sources/{source['id']}"
     listed = client.get("/v1/estimates?limit=2").json()
     assert all(i["links"]["self"].startswith(public_url + "/v1/") for i in listed["data"])
     assert listed["meta"]["next"].startswith(public_url + "/v1/estimates?")
@@ -77,6 +103,7 @@ def test_exports_carry_the_permalinks_too(client, public_url):
     )
     rows = list(csv.DictReader(io.StringIO(client.get("/v1/estimates.csv?country=RU").text)))
     assert rows and all(r["links_self"] == f"{public_url}/v1/estimates/{r['id']}" for r in rows)
+    assert all(r["links_html"] == f"{public_url}/figures/{r['id']}" for r in rows)
 
 
 def test_a_quote_that_looks_like_a_link_is_left_as_it_is(client, session):
@@ -85,7 +112,7 @@ def test_a_quote_that_looks_like_a_link_is_left_as_it_is(client, session):
     from app import read_model
     from app.models import Citation
 
-    quote = 'it said "self":"/v1/x" and "url":"/v1/y"'
+    quote = 'it said "self":"/v1/x" and "url":"/v1/y" and "html":"/figures/z"'
     first = client.get(f"/v1/estimates/{PANEL}").json()["citations"][0]["id"]
     session.execute(update(Citation).where(Citation.id == first).values(quote=quote))
     read_model.refill(session)

@@ -45,6 +45,7 @@ class PageType:
 FIGURE = "North Korean workers abroad: Around 100,000"
 FIGURE_TITLE = f"{FIGURE} (worldwide, 2023)"
 PERMITS = "Valid work permits held by North Koreans: decreased from 30,023 to 11,490 persons"
+DISPATCHED = "Workers dispatched: 500 workers"
 HOME = "Figures on North Korea's overseas workers, and who said so"
 MOSCOW_TIMES = "moscow-times-2019-03-26-russia-sent-home-over-half-of-north-korean-workers"
 ARTICLE = "Russia Tells UN It Sent Home Over Half of North Korean Workers in 2018"
@@ -66,6 +67,14 @@ PAGES = [
         f"{PERMITS} (Russian Federation, 2018)",
         PERMITS,
         FIGURE_SHOWS,
+        copies=True,
+    ),
+    PageType(
+        "figure-disputed",
+        "/figures/residents-in-china-2024-08-workers-dispatched-to-china",
+        f"{DISPATCHED} (Hunchun, Jilin, China, Aug 2024)",
+        DISPATCHED,
+        ("#disagreements", "#consensus", *FIGURE_SHOWS),
         copies=True,
     ),
     PageType(

@@ -138,6 +138,13 @@ def api_citation(offline: OfflinePage, style: str) -> str:
     return r.text
 
 
+def test_a_request_to_another_host_is_recorded_and_blocked(offline: OfflinePage):
+    page = open_page(offline, PAGES[0])
+    fetched = "fetch('https://cdn.example.org/x.js').then(() => 'reached', () => 'blocked')"
+    assert page.evaluate(fetched) == "blocked"
+    assert offline.outside == ["https://cdn.example.org/x.js"]
+
+
 @by_name([p for p in PAGES if p.copies])
 def test_the_copy_buttons_put_each_citation_on_the_clipboard(offline: OfflinePage, kind: PageType):
     offline.page.context.grant_permissions(

@@ -3,7 +3,7 @@ other host, copies its citation, can be walked with the keyboard, passes axe-cor
 photographed at desktop and phone width.
 
 A page type is one line of PAGES. Screenshots go to $PAGES_SCREENSHOTS (default: a temporary
-folder, printed at the start of the run) as <page>-<width>.png.
+folder, printed when the first is taken) as <page>-<width>.png.
 """
 
 import contextlib
@@ -129,6 +129,13 @@ def test_each_page_renders_offline(offline: OfflinePage, kind: PageType):
     assert_offline_and_clean(offline, kind)
 
 
+def test_a_request_to_another_host_is_recorded_and_blocked(offline: OfflinePage):
+    page = open_page(offline, PAGES[0])
+    fetched = "fetch('https://cdn.example.org/x.js').then(() => 'reached', () => 'blocked')"
+    assert page.evaluate(fetched) == "blocked"
+    assert offline.outside == ["https://cdn.example.org/x.js"]
+
+
 def api_citation(offline: OfflinePage, style: str) -> str:
     """The citation in `style` as the API gives it, from the page's link to its citation."""
     href = offline.page.get_by_role("link", name=re.compile(r"cite(\?|$)")).get_attribute("href")
@@ -136,13 +143,6 @@ def api_citation(offline: OfflinePage, style: str) -> str:
     r = httpx.get(f"{offline.base}{href}{'&' if '?' in href else '?'}style={style}")
     assert r.status_code == 200, r.text
     return r.text
-
-
-def test_a_request_to_another_host_is_recorded_and_blocked(offline: OfflinePage):
-    page = open_page(offline, PAGES[0])
-    fetched = "fetch('https://cdn.example.org/x.js').then(() => 'reached', () => 'blocked')"
-    assert page.evaluate(fetched) == "blocked"
-    assert offline.outside == ["https://cdn.example.org/x.js"]
 
 
 @by_name([p for p in PAGES if p.copies])

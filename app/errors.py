@@ -190,12 +190,18 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         unauthorized = credential_problem(request.headers.get("authorization"))
         if unauthorized is not None:
             return await _app_error(request, unauthorized)
+    return await _app_error(request, validation_problem(exc))
+
+
+def validation_problem(exc: RequestValidationError) -> AppError:
+    """A framework validation error as the API's own error of the same place (InvalidBody,
+    BadParameter: the same status, type and title), so that a client tells them apart by
+    status and type alone, and a page (app.pages) can show it in words."""
     params = _validation_params(exc)
-    # The same type and title as the API's own errors of the same place (InvalidBody,
-    # BadParameter), so that a client tells them apart by status and type alone.
     kind = InvalidBody if any(p.location == "body" for p in params) else BadParameter
-    detail = "; ".join(f"{p.name}: {p.reason}" for p in params)
-    return problem_response(request, kind.status, kind.slug, kind.title, detail, params)
+    problem = AppError("; ".join(f"{p.name}: {p.reason}" for p in params), params)
+    problem.status, problem.slug, problem.title = kind.status, kind.slug, kind.title
+    return problem
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -17,7 +17,7 @@ from app.db import get_engine
 from app.errors import install_error_handlers
 from app.exports import FormatSuffix
 from app.http import BodySizeLimit, HttpCache
-from app.pages import documents, figures, home, sources
+from app.pages import chart, documents, figures, home, search, sources
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -61,6 +61,8 @@ def create_app() -> FastAPI:
         catalog.documents,
         catalog.vocabularies,
         health.router,
+        search.router,
+        chart.router,  # before figures.router: /figures/chart is not a figure id
         figures.router,
         documents.router,
         sources.router,

@@ -46,6 +46,10 @@ FIGURE = "North Korean workers abroad: Around 100,000"
 FIGURE_TITLE = f"{FIGURE} (worldwide, 2023)"
 PERMITS = "Valid work permits held by North Koreans: decreased from 30,023 to 11,490 persons"
 DISPATCHED = "Workers dispatched: 500 workers"
+RUSSIA_2018 = "metric=workers_abroad&country=RU&period_from=2018&period_to=2018"
+WORLDWIDE = "metric=workers_abroad&worldwide=true"
+CHART = "North Korean workers abroad, worldwide"
+BAD = "Invalid parameter"
 HOME = "Figures on North Korea's overseas workers, and who said so"
 MOSCOW_TIMES = "moscow-times-2019-03-26-russia-sent-home-over-half-of-north-korean-workers"
 ARTICLE = "Russia Tells UN It Sent Home Over Half of North Korean Workers in 2018"
@@ -77,6 +81,15 @@ PAGES = [
         ("#disagreements", "#consensus", *FIGURE_SHOWS),
         copies=True,
     ),
+    PageType("search", "/figures", "Find figures", "Find figures", ("form.search",)),
+    PageType(
+        "search-results",
+        f"/figures?{RUSSIA_2018}",
+        "Find figures",
+        "Find figures",
+        ("form.search", "table.rows a[href^='/figures/']"),
+    ),
+    PageType("chart", f"/figures/chart?{WORLDWIDE}", CHART, CHART, ("main svg a", "table.rows")),
     PageType(
         "home",
         "/",
@@ -93,6 +106,7 @@ PAGES = [
     ),
     PageType("document-not-found", "/documents/no-such", NO_DOCUMENT, NO_DOCUMENT, status=404),
     PageType("source-not-found", "/sources/no-such", NO_SOURCE, NO_SOURCE, status=404),
+    PageType("bad-input", "/figures?period_from=2018-13", BAD, BAD, ("#problem",), status=400),
 ]
 WIDTHS = {"desktop": 1280, "phone": 390}
 CITE_STYLES = ("text", "bibtex", "ris")

@@ -205,6 +205,16 @@ EXPORT_COLUMNS = [
 ]
 
 
+def list_options(
+    filters: EstimateFilters, population: PopulationFilter, per: PerFilter | None, related: bool
+) -> EstimateFilters:
+    """The filters with a list's own options (which population, which basis, the related
+    metrics; the search page takes them too), or a 400 for related=true without metric=."""
+    if related and not filters.metric:
+        raise BadParameter("related", "related=true needs metric= (the metrics to relate to)")
+    return replace(filters, population=population.population(), per=per, related=related)
+
+
 @router.get(
     "",
     summary="Search estimates",
@@ -273,9 +283,7 @@ def list_estimates(
     lists `work_permits_held` figures with `related_to: {"metric": "workers_abroad",
     "relation": "proxy_of"}`.
     """
-    if related and not filters.metric:
-        raise BadParameter("related", "related=true needs metric= (the metrics to relate to)")
-    filters = replace(filters, population=population.population(), per=per, related=related)
+    filters = list_options(filters, population, per, related)
     if fmt is not Format.json:
         one_snapshot(session)  # before prepare: the export's pages and filters see one
     filters = queries.prepare(session, filters)  # once for every page of an export

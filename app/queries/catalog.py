@@ -261,3 +261,21 @@ def list_sectors(session: Session, params: PageParams) -> Rows:
     """The sector vocabulary."""
     rows, cursor, total = fetch_page(session, select(Sector), SECTOR_KEY, params)
     return Rows([read.Sector.model_validate(s) for (s,) in rows], cursor, total)
+
+
+def named_countries(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of the countries some estimate names, by name: a form's choices. One
+    index probe per country (EXISTS), so it costs no more at a million estimates."""
+    named = select(estimate_country.c.estimate_id).where(
+        estimate_country.c.country_code == Country.code
+    )
+    stmt = select(Country.code, Country.name).where(named.exists()).order_by(Country.name)
+    return [(code, name) for code, name in session.execute(stmt)]
+
+
+def claimants(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of the sources that claim some estimate, by name: a form's choices (one
+    index probe per source)."""
+    claims = select(Estimate.id).where(Estimate.claimant_id == Source.id)
+    stmt = select(Source.id, Source.name).where(claims.exists()).order_by(Source.name)
+    return [(source, name) for source, name in session.execute(stmt)]

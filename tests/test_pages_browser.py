@@ -260,7 +260,11 @@ def serious(violations: list[dict[str, Any]]) -> list[str]:
 
 
 @by_name(PAGES)
-def test_axe_core_finds_no_serious_accessibility_violation(offline: OfflinePage, kind: PageType):
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_axe_core_finds_no_serious_accessibility_violation(
+    offline: OfflinePage, kind: PageType, width: int
+):
+    offline.page.set_viewport_size({"width": width, "height": 900})
     assert serious(axe_violations(open_page(offline, kind))) == []
 
 

@@ -77,7 +77,10 @@ BENCH_DATA ?= bench/out
 BENCH_PEER_VENV ?= bench/out/peer-venv
 # e.g. BENCH_LOAD_ARGS=--extra: also the deep cursor page, series, CSV export and full text
 BENCH_LOAD_ARGS ?=
-.PHONY: bench bench-data bench-peer
+.PHONY: bench bench-data bench-peer bench-extraction
+
+bench-extraction: $(VENV)/.installed-dev ## measure the extraction against seed_data/ (recall, echoes, false candidates) into bench/EXTRACTION.md
+	$(BIN)/python -m bench.extraction --seed seed_data --out bench/EXTRACTION.md
 
 bench-data: $(VENV)/.installed-dev ## generate the synthetic databases (SQLite + PostgreSQL) the benchmark uses; existing ones are migrated
 	for n in $(BENCH_SIZES); do \

@@ -18,7 +18,8 @@ A read of one estimate (its detail or its citation) needs far less than the whol
 sectors, documents and sources, and every reference table) and undoes only the changes
 after V to those rows. It is built in memory in milliseconds whatever the size of the
 database, with the same undo and the same read model as a whole snapshot, and a few
-hundred are kept. A whole snapshot of V, once built, serves those reads too.
+hundred are kept. When none of those rows changed after V, the read runs on today's data,
+which is then V's. A whole snapshot of V, once built, serves those reads too.
 """
 
 import hashlib
@@ -33,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, insert, or_, select
+from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.util import LRUCache
@@ -259,13 +260,19 @@ _REFERENCE = ("sector", "metric", "metric_relation")
 
 
 def _focused_session(session: Session, version: int, path: Path, estimate_id: str) -> Session:
+    """The session a read of one estimate as of `version` runs on: `session` itself when
+    nothing that estimate shows has changed since (today's rows are then those of
+    `version`), else a focused snapshot, built once and kept."""
     key = (path, estimate_id)
     with _lock:
         engine = _focused.get(key)
         if engine is not None:
             _focused.move_to_end(key)
             return Session(engine, expire_on_commit=False)
-    engine = _build_focused(session, version, estimate_id)
+    rows = _rows_shown(session.connection(), version, estimate_id)
+    if not rows.changes:
+        return session
+    engine = _build_focused(session.connection(), version, estimate_id, rows)
     with _lock:
         _focused[key] = engine
         while len(_focused) > FOCUSED_KEPT:
@@ -310,9 +317,20 @@ def _named(changes: list[Change], *fields: str) -> set[str]:
     return out
 
 
-def _build_focused(session: Session, version: int, estimate_id: str) -> Engine:
-    """The data as of `version` as far as one estimate shows it, in memory."""
-    src = session.connection()
+@dataclass
+class _Shown:
+    """The rows one estimate shows, then or now, and the changes to them after a version."""
+
+    changes: list[Change]
+    documents: set[str]  # its origin and cited documents
+    cited: set[str]  # the documents those cite (they must exist for those to be put back)
+    sources: set[str]  # its claimant and the documents' publishers
+    countries: set[str]
+
+
+def _rows_shown(src: Connection, version: int, estimate_id: str) -> _Shown:
+    """What one estimate shows, found through the audit log's estimate index and the ids
+    of its documents and sources."""
     own = _later(src, version, Change.estimate_id == estimate_id)  # and its citations
     t = Base.metadata.tables
     cit, est, doc = t["citation"].c, t["estimate"].c, t["document"].c
@@ -347,12 +365,24 @@ def _build_focused(session: Session, version: int, estimate_id: str) -> Engine:
     # the documents these cite, then or now, must exist for a document to be put back
     cited = set(
         src.scalars(
-            select(document_cite.c.cited_id).where(document_cite.c.citing_id.in_(documents))
+            select(document_cite.c.cited_id).where(document_cite.c.citing_id.in_(sorted(documents)))
         )
     )
     for c in theirs:
         cited.update(*((s or {}).get("cites") or [] for s in (c.before, c.after)))
 
+    return _Shown(own + theirs, documents, cited, sources, countries)
+
+
+def _latest_through(version: int) -> Any:
+    return select(func.max(Change.id)).where(Change.id <= version).scalar_subquery()
+
+
+def _build_focused(src: Connection, version: int, estimate_id: str, rows: _Shown) -> Engine:
+    """The data as of `version` as far as one estimate shows it, in memory."""
+    t = Base.metadata.tables
+    cit, est, doc = t["citation"].c, t["estimate"].c, t["document"].c
+    documents, sources, countries, cited = rows.documents, rows.sources, rows.countries, rows.cited
     engine = _memory_engine()
     raw = engine.raw_connection()
     try:
@@ -370,16 +400,17 @@ def _build_focused(session: Session, version: int, estimate_id: str) -> Engine:
         ("estimate_country", estimate_country.c.estimate_id == estimate_id),
         ("estimate_sector", estimate_sector.c.estimate_id == estimate_id),
         ("citation", cit.estimate_id == estimate_id),
-        ("change", t["change"].c.id == version),  # the version's own entry: its time
+        # the version's own entry (its time), or the latest before it
+        ("change", t["change"].c.id == _latest_through(version)),
     ]
     with Session(engine) as snap:
         dst = snap.connection()
         for name, where in parts:
             stmt = select(t[name]) if where is None else select(t[name]).where(where)
-            rows = [dict(r._mapping) for r in src.execute(stmt)]
-            if rows:
-                dst.execute(insert(t[name]), rows)
-        for change in sorted(own + theirs, key=lambda c: c.id, reverse=True):
+            copied = [dict(r._mapping) for r in src.execute(stmt)]
+            if copied:
+                dst.execute(insert(t[name]), copied)
+        for change in sorted(rows.changes, key=lambda c: c.id, reverse=True):
             _undo(snap, change)
             snap.flush()
         snap.execute(delete(Change).where(Change.id > version))

@@ -1,8 +1,10 @@
-"""The `dprk-labor` command: migrate, check, load, export, keys, serve."""
+"""The `dprk-labor` command: migrate, check, load, export, keys, extract, serve."""
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from app.config import get_settings
 
@@ -156,6 +158,92 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _extraction_database() -> Any:
+    """A session on DATABASE_URL's database when it exists and is migrated, else None: the
+    extraction then names what seed_data/ knows and matches no echoes. Nothing is created:
+    trying a text must not leave an empty SQLite file behind."""
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.db import bulk_engine, session_factory
+
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
+        return None
+    try:
+        if not inspect(bulk_engine()).has_table("estimate"):
+            return None
+    except SQLAlchemyError:
+        return None
+    return session_factory(bulk_engine())()
+
+
+def _extract(args: argparse.Namespace) -> int:
+    import json
+
+    from app import extraction
+
+    try:
+        text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    session = _extraction_database()
+    if session is None:
+        vocab = extraction.seed_vocabulary(get_settings().seed_dir)
+        found = extraction.extract(text, args.published, vocab)
+        where = f"vocabulary of {get_settings().seed_dir}; no database, so no echoes matched"
+    else:
+        with session:
+            vocab = extraction.vocabulary(session)
+            found = extraction.match_echoes(
+                session, extraction.extract(text, args.published, vocab)
+            )
+        where = "vocabulary and echoes from the database (DATABASE_URL)"
+    if args.json:
+        print(json.dumps([c.to_json() for c in found], indent=2, ensure_ascii=False))
+    else:
+        _print_candidates(found)
+    print(f"{len(found)} candidate(s); {where}", file=sys.stderr)
+    return 0
+
+
+def _print_candidates(found: list[Any]) -> None:
+    """The candidates as a table for reading in a terminal (rich)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=True)
+    for name in ("#", "value", "reads as", "period", "scope", "metric", "claimant", "quote"):
+        table.add_column(name, overflow="fold")
+    for i, c in enumerate(found, 1):
+        v, p, s = c.value, c.period, c.scope
+        numbers = ", ".join(
+            f"{k} {v[k]:,}" for k in ("amount", "low", "high", "from", "to") if v.get(k) is not None
+        )
+        reads = f"{v['kind']} · {v['qualifier']}\n{numbers} {v['unit']}" + (
+            f" per {v['per']}" if v.get("per") else ""
+        )
+        period = (
+            "unknown" if p["start"] is None else f"{p['start']} to {p['end']} ({p['precision']})"
+        )
+        if c.period_resolved:
+            period += "\nresolved"
+        scope = "worldwide" if s["worldwide"] else ", ".join(s["countries"])
+        if s.get("place"):
+            scope += f"\n{s['place']}"
+        metric = f"{c.metric} ({c.metric_confidence:.0%})" if c.metric else "?"
+        if c.echo_of:
+            metric += f"\necho of {c.echo_of}"
+        claimant = c.claimant or (c.claimant_text or "")
+        table.add_row(str(i), v["text"], reads, period, scope, metric, claimant, c.quote)
+    console = Console()
+    # piped output gets room for the quotes rather than the 80 columns of no terminal
+    console.width = max(console.width, 160)
+    console.print(table)
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -168,6 +256,13 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
     )
     return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -219,6 +314,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="starts with a letter: e.g. 2024-q1 is not, q1-2024 is")
     p.add_argument("--notes", help="what the release is for")
     p.set_defaults(func=_release)
+
+    p = sub.add_parser(
+        "extract",
+        help="propose the figures a text states (value, hedge, period, scope, metric, quote); "
+        "uses DATABASE_URL's database for names and echoes when it exists, else seed_data/",
+    )
+    p.add_argument("file", type=Path, help="a UTF-8 text file, or - for standard input")
+    p.add_argument(
+        "--published",
+        type=_iso_date,
+        help="the document's date, YYYY-MM-DD: relative dates ('in December', 'last year') "
+        "are resolved against it; without it they are left unresolved",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=_extract)
 
     p = sub.add_parser("serve", help="serve the API with uvicorn")
     p.add_argument("--host", help="default: API_HOST or 127.0.0.1")

@@ -48,7 +48,9 @@ class Reading:
         rows are then read in (app.db.one_snapshot), so it is exactly theirs."""
         if self._version is None:
             one_snapshot(self.session)
-            self._version = data_version(self.session)
+            # as of a version: today's data when nothing the read shows changed since
+            through = self.as_of.version if self.as_of else None
+            self._version = data_version(self.session, through=through)
         return self._version
 
     def meta(self) -> dict[str, Any]:

@@ -52,10 +52,13 @@ def list_releases(session: Session) -> Rows:
     return Rows([read.Release.model_validate(r, from_attributes=True) for r in releases], None)
 
 
-def data_version(session: Session, at: datetime | None = None) -> int:
+def data_version(session: Session, at: datetime | None = None, through: int | None = None) -> int:
     """The data version: the id of the latest entry in the audit log (every write, the
-    loader's included, adds one), or of the latest made at or before `at`; 0 if none."""
+    loader's included, adds one), or of the latest made at or before `at`, or the latest
+    up to version `through`; 0 if none."""
     stmt = select(func.max(Change.id))
     if at is not None:
         stmt = stmt.where(Change.at <= at)
+    if through is not None:
+        stmt = stmt.where(Change.id <= through)
     return session.scalar(stmt) or 0

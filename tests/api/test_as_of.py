@@ -266,6 +266,7 @@ def test_one_estimate_reads_the_same_from_its_own_snapshot_as_from_the_whole(
                 eid,
             )
             assert detail.headers.get("etag") == whole.headers.get("etag")
+            assert detail.headers.get("x-data-version") == whole.headers.get("x-data-version")
             again = client.get(f"/v1/estimates/{eid}/cite?as_of={then}&style=csl-json")
             assert (cite.status_code, cite.content) == (again.status_code, again.content)
 

@@ -304,3 +304,35 @@ def test_a_full_page_screenshot_at_each_width_fits_the_width(
         width,
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= width, overflowing
+
+
+def test_a_reader_finds_workers_in_russia_in_2018_cites_it_and_reaches_its_quote(
+    offline: OfflinePage,
+):
+    """The issue's own check, by hand in the browser: search without typing an id, open the
+    figure, copy its citation, follow its quote to its place in the document."""
+    offline.page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=offline.base
+    )
+    page = offline.page
+    page.goto(f"{offline.base}/")
+    page.get_by_role("link", name="Search the figures").click()
+    page.get_by_label("What is counted").select_option(label="North Korean workers abroad")
+    page.get_by_label("Country", exact=True).select_option(label="Russian Federation")
+    page.get_by_label("From (year, or YYYY-MM)").fill("2018")
+    page.get_by_label("To (year, or YYYY-MM)").fill("2018")
+    page.get_by_role("button", name="Find figures").click()
+    expect(page).to_have_url(re.compile(re.escape(f"/figures?{RUSSIA_2018}")))
+
+    page.locator("table.rows").get_by_role("link", name="some 30,000").click()
+    expect(page.locator("main h1")).to_have_text("North Korean workers abroad: some 30,000")
+    page.locator("button:has(+ #cite-text)").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("North Korean workers abroad: some 30,000 (Russian Federation, 2018)")
+    assert copied.strip() == api_citation(offline, "text").strip()
+
+    page.locator("figcaption a[href*='#q-']").first.click()
+    quote = page.locator("mark:target")
+    expect(quote).to_be_visible()
+    expect(quote).to_contain_text("some 30,000 North Koreans")
+    assert_offline_and_clean(offline, PAGES[0])

@@ -47,6 +47,7 @@ from app.filters import parse_timestamp
 from app.models import (
     ApiKey,
     Base,
+    Candidate,
     Change,
     Citation,
     Document,
@@ -57,6 +58,7 @@ from app.models import (
     estimate_country,
     estimate_sector,
 )
+from app.models.candidates import CANDIDATE
 from app.queries.changes import data_version
 from app.schemas.seed import CitationWrite, DocumentWrite, EstimateIn, SourceIn
 
@@ -215,6 +217,9 @@ def _build(session: Session, version: int, path: Path) -> None:
                 with engine.begin() as conn:
                     dump.restore(conn, Path(folder))
             with Session(engine) as snap:
+                # The review queue is editorial workflow, not data: a snapshot has none,
+                # and its steps in the log have nothing to undo.
+                snap.execute(delete(Candidate))
                 later = snap.scalars(
                     select(Change).where(Change.id > version).order_by(Change.id.desc())
                 ).all()
@@ -428,7 +433,9 @@ _RECORDS: dict[str, tuple[Any, type[Any]]] = {
 
 
 def _undo(session: Session, change: Change) -> None:
-    """Put one resource back as it was before `change`."""
+    """Put one resource back as it was before `change` (a candidate's step: nothing)."""
+    if change.resource_type == CANDIDATE:
+        return
     model, schema = _RECORDS[change.resource_type]
     if change.before is None:  # it was created: it did not exist
         obj = session.get(model, change.resource_id)

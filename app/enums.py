@@ -180,3 +180,12 @@ class Action(StrEnum):
     create = "create"
     update = "update"
     delete = "delete"
+
+
+class CandidateStatus(StrEnum):
+    """Where a candidate figure is in the review queue: waiting, made a figure, or turned
+    down (with the reason)."""
+
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"

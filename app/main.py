@@ -9,7 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app import docs
-from app.api import analysis, catalog, changes, cite, estimates, health, writes
+from app.api import analysis, candidates, catalog, changes, cite, estimates, health, writes
 from app.api.deps import strict_query
 from app.cache import ResponseCache
 from app.config import get_settings
@@ -67,6 +67,7 @@ def create_app() -> FastAPI:
         documents.router,
         sources.router,
         home.router,
+        candidates.router,
     ):
         app.include_router(router)
     settings = get_settings()

@@ -1,6 +1,7 @@
 """dprk-labor export DIR / load DIR: a dump restored into an empty database is the same data."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app import auth, dump, migrate, records, seed
 from app.db import make_engine
-from app.enums import Action, Role
-from app.models import Base
+from app.enums import Action, CandidateStatus, Role
+from app.models import Base, Candidate
 from tests.conftest import BACKENDS, SEED_DIR
 
 
@@ -23,7 +24,8 @@ def everything(engine) -> dict[str, list[tuple]]:
 
 
 def seeded(backend: str, new_database) -> tuple[str, object]:
-    """A new database with the seed data, a key and an audit entry of an edit."""
+    """A new database with the seed data, a key, an audit entry of an edit and a
+    candidate in the review queue (a dump keeps the queue: it is editors' work)."""
     url = new_database(backend)
     migrate.upgrade(url)
     engine = make_engine(url)
@@ -31,6 +33,31 @@ def seeded(backend: str, new_database) -> tuple[str, object]:
         seed.load(s, SEED_DIR)
         auth.create_key(s, "dumper", Role.admin)
         records.log_change(s, "dumper", Action.update, "source", "reuters", None, None)
+        s.add(
+            Candidate(
+                document_id="rfa-2024-north-koreans-worked-overseas-in-2023",
+                status=CandidateStatus.rejected,
+                reason="a test's",
+                quote_start=0,
+                quote_end=3,
+                quote="abc",
+                text_sha256="0" * 64,
+                value={"kind": "point", "amount": 1.5},
+                interval={},
+                period={"start": "2023-01-01", "precision": "year"},
+                period_resolved=True,
+                scope={"countries": ["CN"]},
+                sectors=["construction"],
+                population="all",
+                claimant=None,
+                claimant_text=None,
+                metric=None,
+                metric_confidence=0.25,
+                warnings=["Пхеньян"],
+                extracted_at=datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC),
+                extracted_by="dumper",
+            )
+        )
         s.commit()
     return url, engine
 

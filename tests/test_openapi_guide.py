@@ -85,11 +85,13 @@ def test_try_it_out_starts_with_the_card_query_and_nothing_else(spec):
 
 
 def test_path_examples_name_records_that_exist(spec, client: TestClient):
-    """Try it out on a read by id works as it comes: the prefilled id is a real one."""
+    """Try it out on a read by id works as it comes: the prefilled id is a real one. (A
+    read that needs a key, the review queue's, answers 401 without one; the seed data has
+    no candidates, and its tests read them.)"""
     tried = []
     for path, method, op in operations(spec):
         params = [p for p in op.get("parameters", []) if p["in"] == "path"]
-        if method != "get" or not params:
+        if method != "get" or not params or op.get("security"):
             continue
         url = path
         for p in params:

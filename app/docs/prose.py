@@ -132,6 +132,14 @@ TAGS: list[dict[str, Any]] = [
         "key (`Authorization: Bearer ...`). Reads need no key.",
     },
     {
+        "name": "intake",
+        "description": "The review queue: candidate figures extracted from a document's "
+        "stored text, each with its verbatim quote, value, hedge, period and countries, and "
+        "echoes of known estimates proposed as citations, for an editor to accept (with "
+        "corrections) or reject. Every route here needs an editor's key, reads included: "
+        "candidates are unreviewed, not figures to cite.",
+    },
+    {
         "name": "health",
         "description": "Probes for operators: the process is up; the database answers and "
         "is migrated.",

@@ -2,6 +2,7 @@
 
 from app.models.audit import ApiKey, Change, Release
 from app.models.base import Base
+from app.models.candidates import Candidate
 from app.models.estimates import (
     Citation,
     Estimate,
@@ -15,6 +16,7 @@ from app.models.sources import Document, Source, document_cite
 __all__ = [
     "ApiKey",
     "Base",
+    "Candidate",
     "Change",
     "Citation",
     "Country",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.models import Change, Estimate, Release
+from app.models.candidates import CANDIDATE
 from app.pagination import PageParams, Rows, SortKey
 from app.queries.common import fetch_page
 from app.schemas import read
@@ -28,8 +29,10 @@ def list_changes(
     resource_type: list[str],
     params: PageParams,
 ) -> Rows:
-    """Changes in the order they were made, from `since` or after the cursor."""
-    stmt = select(Change)
+    """Changes in the order they were made, from `since` or after the cursor. The review
+    queue's steps are left out: candidates are unreviewed and editors' only (their steps
+    stay in the log, and a candidate shows its own decision)."""
+    stmt = select(Change).where(Change.resource_type != CANDIDATE)
     if since is not None:
         stmt = stmt.where(Change.at >= since)
     if resource_type:

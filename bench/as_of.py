@@ -95,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
             "reads": len(sample),
             "first_as_of_read_ms_median": _ms(first, 0.5),
             "first_as_of_read_ms_p99": _ms(first, 0.99),
+            "first_read_of_an_edited_one_ms_median": _ms(
+                [t for t, e in zip(first, sample, strict=True) if e in edited], 0.5
+            ),
+            "first_read_of_an_unedited_one_ms_median": _ms(
+                [t for t, e in zip(first, sample, strict=True) if e not in edited], 0.5
+            ),
             "again_as_of_read_ms_median": _ms(again, 0.5),
             "again_as_of_read_ms_p99": _ms(again, 0.99),
             "current_read_ms_median": _ms(now, 0.5),

@@ -117,29 +117,7 @@ def _dated(doc: Document) -> tuple[date, str] | None:
 def candidate_record(c: Candidate) -> CandidateRecord:
     """A candidate row as the audit log keeps it."""
     return CandidateRecord(
-        id=c.id,
-        document=c.document_id,
-        status=c.status,
-        quote_start=c.quote_start,
-        quote_end=c.quote_end,
-        quote=c.quote,
-        text_sha256=c.text_sha256,
-        value=c.value,
-        interval=c.interval,
-        period=c.period,
-        period_resolved=c.period_resolved,
-        scope=c.scope,
-        sectors=c.sectors,
-        population=c.population,
-        claimant=c.claimant,
-        claimant_text=c.claimant_text,
-        metric=c.metric,
-        metric_confidence=c.metric_confidence,
-        warnings=c.warnings,
-        echo_of=c.echo_of,
-        reason=c.reason,
-        estimate_id=c.estimate_id,
-        citation_id=c.citation_id,
+        **queries.candidate_fields(c), quote_start=c.quote_start, quote_end=c.quote_end
     )
 
 

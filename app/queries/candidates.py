@@ -1,5 +1,7 @@
 """SQL for the review queue: candidates by document and status, one by number."""
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,36 +15,46 @@ from app.schemas.candidates import CandidateRead
 CANDIDATE_KEY = SortKey("id", Candidate.id, Candidate.id)
 
 
+# What a candidate proposes and where it stands: shown by the API and kept by the audit log.
+_SHARED = (
+    "id",
+    "status",
+    "quote",
+    "text_sha256",
+    "value",
+    "interval",
+    "period",
+    "period_resolved",
+    "scope",
+    "sectors",
+    "population",
+    "claimant",
+    "claimant_text",
+    "metric",
+    "metric_confidence",
+    "warnings",
+    "echo_of",
+    "reason",
+    "estimate_id",
+    "citation_id",
+)
+
+
+def candidate_fields(c: Candidate) -> dict[str, Any]:
+    """The fields the API's view of a candidate and the audit log's record share."""
+    return {name: getattr(c, name) for name in _SHARED} | {"document": c.document_id}
+
+
 def candidate_read(c: Candidate) -> CandidateRead:
     """A candidate row as the API shows it."""
     return CandidateRead(
-        id=c.id,
-        document=c.document_id,
-        status=c.status,
+        **candidate_fields(c),
         start=c.quote_start,
         end=c.quote_end,
-        quote=c.quote,
-        text_sha256=c.text_sha256,
-        value=c.value,
-        interval=c.interval,
-        period=c.period,
-        period_resolved=c.period_resolved,
-        scope=c.scope,
-        sectors=c.sectors,
-        population=c.population,
-        claimant=c.claimant,
-        claimant_text=c.claimant_text,
-        metric=c.metric,
-        metric_confidence=c.metric_confidence,
-        warnings=c.warnings,
-        echo_of=c.echo_of,
         extracted_at=c.extracted_at,
         extracted_by=c.extracted_by,
         decided_at=c.decided_at,
         decided_by=c.decided_by,
-        reason=c.reason,
-        estimate_id=c.estimate_id,
-        citation_id=c.citation_id,
     )
 
 

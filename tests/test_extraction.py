@@ -532,3 +532,19 @@ def test_the_benchmark_reports_each_target_met_or_not():
     for line in text.splitlines()[8:17]:
         if "≥" in line or "≤" in line or "| all |" in line or "| 0 |" in line:
             assert line.rstrip().endswith(("| met |", "| **not met** |")), line
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Last year, 5,000 North Korean workers were in Russia.", date(1, 1, 1)),
+        ("At the end of August, 5,000 North Korean workers were in Russia.", date(1, 3, 1)),
+    ],
+)
+def test_a_relative_date_outside_the_calendar_leaves_the_period_unknown(text, published):
+    (found,) = extract(text, published, VOCAB)
+    assert found.value["amount"] == 5000 and found.period["precision"] == "unknown"
+
+
+def test_a_number_too_long_for_a_float_is_no_figure():
+    assert extract(f"There were {'9' * 400} workers in Russia.", date(2024, 1, 1), VOCAB) == []

@@ -307,3 +307,18 @@ def test_a_year_whose_figures_cannot_all_hold_links_to_its_conflicts(client, ses
     }
     svg = svg_of(client, WORLD)
     assert not [r for r in svg.iter(f"{SVG_NS}rect") if r.get("class") == "band"]
+
+
+def test_a_period_open_to_the_end_of_the_calendar_and_negative_values_still_draw(session, client):
+    """An open end written as 9999-12-31 has no next day, and an axis of negative values
+    alone has no top: neither is a 500."""
+    world(session, "w-open-end", 2023, "reuters")
+    from app.models import Estimate
+
+    est = session.get_one(Estimate, "w-open-end")
+    est.period_end = date(9999, 12, 31)
+    session.flush()
+    assert client.get("/figures/chart?metric=workers_abroad&worldwide=true").status_code == 200
+    world(session, "w-negative", 2023, "reuters", metric_id="revenue_usd", unit="USD",
+          low=-5, high=-5, value_text="-5")  # fmt: skip
+    assert client.get("/figures/chart?metric=revenue_usd&worldwide=true").status_code == 200

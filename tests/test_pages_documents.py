@@ -302,3 +302,13 @@ def test_a_retracted_figure_is_not_compared(client, hostile, keys):  # noqa: F81
     text = page(client, f"/figures/{ESTIMATE['id']}").text
     assert "Only active figures are compared; this one is retracted." in text
     assert "(retracted)" in page(client, f"/documents/{DOCUMENT['id']}").text
+
+
+def test_a_source_page_shows_at_most_its_first_figures_and_links_the_rest(client, monkeypatch):
+    from app.pages import sources
+
+    monkeypatch.setattr(sources, "FIGURES_SHOWN", 1)
+    text = page(client, "/sources/un-panel-of-experts").text
+    assert len(set(re.findall(r'<li><a href="/figures/([^"]+)"', text))) == 1
+    assert "Figures it claims (the first 1)" in text
+    assert 'href="/figures?claimant=un-panel-of-experts"' in text

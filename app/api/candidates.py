@@ -97,7 +97,9 @@ def _found(session: Session, text: str, published: date | None) -> list["Extract
     # take a while to load, which no other request and no CLI command should wait for.
     from app.extraction import extract, match_echoes, vocabulary
 
-    return match_echoes(session, extract(text, published, vocabulary(session)))
+    words = vocabulary(session)
+    session.rollback()  # no connection held (idle in a transaction) while the text is read
+    return match_echoes(session, extract(text, published, words))
 
 
 def _dated(doc: Document) -> tuple[date, str] | None:
@@ -378,7 +380,8 @@ def _accept_estimate(
     if session.get(Estimate, record.id) is not None:
         raise _taken(ESTIMATE, record.id)
     _check_references(session, record)
-    records.save_estimate(session, record, actor)
+    if not records.save_estimate(session, record, actor).created:  # made meanwhile
+        raise _taken(ESTIMATE, record.id)
     return record.id, records.citation_ids(record.id, [doc.id])[0]
 
 

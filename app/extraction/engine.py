@@ -4,6 +4,7 @@ metric guess, and a warning for every guess. Pure: no database."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -397,6 +398,12 @@ def _restatements(found: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _finite(c: Candidate) -> bool:
+    """A number too long to be a float (hundreds of digits) is no figure."""
+    numbers = [c.value.get(k) for k in ("amount", "low", "high", "from", "to")]
+    return all(math.isfinite(x) for x in numbers if isinstance(x, float | int))
+
+
 def extract(text: str, published: date | None, vocabulary: Vocabulary) -> list[Candidate]:
     """The candidate figures the text states, in the order it states them."""
     found: list[Candidate] = []
@@ -414,6 +421,7 @@ def extract(text: str, published: date | None, vocabulary: Vocabulary) -> list[C
         cands = [
             _period_from_context(c, before, coverage)
             for c in _candidates_in(offset, sentence, published, vocabulary)
+            if _finite(c)
         ]
         found += cands
         if not heading:

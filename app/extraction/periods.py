@@ -263,7 +263,11 @@ def find_times(sentence: str, published: date | None) -> list[Time]:
         for m in pattern.finditer(sentence):
             if any(t.start < m.end() and m.start() < t.end for t in taken):
                 continue
-            if t := _read(kind, m, published):
+            try:
+                t = _read(kind, m, published)
+            except (ValueError, OverflowError):  # a day outside the calendar (year 0, 10000)
+                t = None
+            if t:
                 taken.append(t)
     return sorted(
         (t for t in taken if not _PUBLICATION.search(sentence[max(0, t.start - 30) : t.start])),

@@ -10,7 +10,7 @@ and words without as much code again.
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -202,13 +202,14 @@ def _time_scale(chart: Chart) -> tuple[Scale, list[tuple[float, str]], list[floa
     years and each year's label in its middle (every few years' when they are many)."""
     first = min((p.start for p in chart.points), default=date.today()).year
     last = max((p.end for p in chart.points), default=date.today()).year
-    start, stop = date(first, 1, 1), date(last + 1, 1, 1)
-    x = Scale(start.toordinal(), stop.toordinal(), LEFT, WIDTH - RIGHT)
+    # ordinals, not dates: the day after 9999-12-31 (an open end some texts give) is none
+    stop = date(last, 12, 31).toordinal() + 1
+    x = Scale(date(first, 1, 1).toordinal(), stop, LEFT, WIDTH - RIGHT)
     every = max(1, math.ceil((last - first + 1) / 10))
     labels = [
         (x(date(y, 7, 1).toordinal()), str(y)) for y in range(first, last + 1) if y % every == 0
     ]
-    return x, labels, [x(date(y, 1, 1).toordinal()) for y in range(first, last + 2)]
+    return x, labels, [x(date(y, 1, 1).toordinal()) for y in range(first, last + 1)] + [x(stop)]
 
 
 def draw(chart: Chart) -> Drawing:
@@ -229,7 +230,7 @@ def draw(chart: Chart) -> Drawing:
         and year.end.toordinal() < x.high
     ]
     reached += [a.low for _, a in agreed] + [a.high for _, a in agreed if a.high is not None]
-    most = max(reached, default=1.0) or 1.0
+    most = max(max(reached, default=1.0), 0.0) or 1.0  # the axis starts at 0
     step = nice_step(most * 1.1)
     top_value = step * math.ceil(most * 1.1 / step)
     unit = chart.metric.get("unit", "")
@@ -252,9 +253,7 @@ def draw(chart: Chart) -> Drawing:
         drawing.bands.append(
             {
                 "x": x(year.start.toordinal()),
-                "width": round(
-                    x((year.end + timedelta(days=1)).toordinal()) - x(year.start.toordinal()), 1
-                ),
+                "width": round(x(year.end.toordinal() + 1) - x(year.start.toordinal()), 1),
                 "y": y(high),
                 "height": round(y(span.low) - y(high), 1),
                 "title": year.summary,
@@ -312,7 +311,7 @@ def _mark(
         title=words,
         x=round(x(p.x.toordinal()) + beside, 1),
         y=y(p.y) if p.y is not None else y.start,
-        period=(x(p.start.toordinal()), x((p.end + timedelta(days=1)).toordinal())),
+        period=(x(p.start.toordinal()), x(p.end.toordinal() + 1)),
     )
     interval = p.interval
     if p.kind == "change" and froms.get(p.estimate_id) is not None:

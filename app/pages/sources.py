@@ -12,6 +12,7 @@ from app.queries import catalog
 from app.responder import reading
 
 router = APIRouter(include_in_schema=False)
+FIGURES_SHOWN = 100  # a page stays readable and small; the search page pages the rest
 
 
 @router.get("/sources/{source_id}")
@@ -26,11 +27,13 @@ def source_page(request: Request, session: ReadSessionDep, source_id: SourceId) 
     except NotFound:
         return not_found(request, "source", source_id, "/v1/sources", headers)
     query = page_query(as_of)
+    figures = catalog.source_estimates(session, source_id, FIGURES_SHOWN + 1)
     context = {
         "s": source,
         "as_of": as_of,
         "query": query,
-        "figures": catalog.source_estimates(session, source_id),
+        "figures": figures[:FIGURES_SHOWN],
+        "more_figures": len(figures) > FIGURES_SHOWN,
         "figure_words": citations.figure_words,
         "date_label": periods.date_label,
         "json_url": f"/v1/sources/{source_id}{query}",

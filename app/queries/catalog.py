@@ -108,14 +108,15 @@ def get_source(session: Session, source_id: str) -> read.SourceDetail:
     )
 
 
-def source_estimates(session: Session, source_id: str) -> list[EstimateItem]:
-    """The estimates `source_id` claims, as list items, oldest period first (undated last),
-    whatever their status."""
+def source_estimates(session: Session, source_id: str, limit: int) -> list[EstimateItem]:
+    """The first `limit` estimates `source_id` claims, as list items, oldest period first
+    (undated last), whatever their status."""
     return eq.summaries(
         session,
         select(Estimate)
         .where(Estimate.claimant_id == source_id)
-        .order_by(Estimate.period_start.asc().nulls_last(), Estimate.id),
+        .order_by(Estimate.period_start.asc().nulls_last(), Estimate.id)
+        .limit(limit),
     )
 
 

@@ -68,6 +68,13 @@ SnakeId = Annotated[
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=column_length(Metric.id, Sector.id)),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# A link readers follow from the pages: the web only (a `javascript:` or `data:` address
+# would run in the reader's browser).
+WebUrl = Annotated[
+    str,
+    StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000),
+    Field(description="an http:// or https:// address", examples=["https://www.example.org/a"]),
+]
 Alpha2 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -148,7 +155,7 @@ class SourceIn(Record):
     name: Text = Field(max_length=column_length(Source.name))
     kind: SourceKind
     country: Alpha2 | None = None
-    url: str | None = None
+    url: WebUrl | None = None
     description: Text | None = None
 
 
@@ -169,7 +176,7 @@ class DocumentFields(Record):
     published_precision: Precision = Precision.unknown
     coverage_start: IsoDate | None = None
     coverage_end: IsoDate | None = None
-    url: str | None = None
+    url: WebUrl | None = None
     url_note: Text | None = Field(
         None,
         description="why there is no URL, stated in citations: e.g. 'no public URL known: "

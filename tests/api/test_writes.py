@@ -574,3 +574,18 @@ def test_a_change_of_linked_rows_alone_raises_the_version(client, keys, session)
         url, json={"notes": "x"}, headers=bearer(keys["editor"]) | {"If-Match": etag}
     )
     assert_problem(stale, 412)
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.org/a", "www.x.org"]
+)
+@pytest.mark.parametrize(("path", "body"), [("/v1/sources", SOURCE), ("/v1/documents", DOCUMENT)])
+def test_a_url_that_is_not_a_web_address_is_refused(client, keys, path, body, url):
+    """Pages link these for readers to follow: a `javascript:` address would run there."""
+    if path == "/v1/documents":
+        assert (
+            client.post("/v1/sources", json=SOURCE, headers=bearer(keys["editor"])).status_code
+            == 201
+        )
+    r = client.post(path, json=body | {"url": url}, headers=bearer(keys["editor"]))
+    assert_problem(r, 422, "url")

@@ -55,6 +55,10 @@ def make_engine(
         else:  # in memory: one connection holds the database, so one connection for all
             kwargs["poolclass"] = StaticPool
         kwargs["connect_args"] = {"check_same_thread": False}
+        if timeouts and path is not None:
+            # Reads run on the event loop here (app.api.deps.ReadRoute): a wait for a
+            # connection is bounded as on PostgreSQL, a quick 503, never a stalled loop.
+            kwargs["pool_timeout"] = settings.db_pool_timeout
     else:
         # With timeouts, the watchdog's own ping (below) checks each connection instead.
         kwargs["pool_pre_ping"] = not timeouts
@@ -248,7 +252,8 @@ async def get_session() -> AsyncIterator[Session]:
     """One session per request; reads only, so nothing is committed here. `async` only so
     that opening it costs no worker-thread hop (it connects on first use); the routes that
     query are plain `def`, run in a worker thread, so that a slow query never holds up the
-    event loop (nor the answers app.cache serves from it)."""
+    event loop (nor the answers app.cache serves from it); on SQLite, the bounded reads run
+    on the loop (app.api.deps.ReadRoute)."""
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
 

@@ -27,8 +27,9 @@ def _operation_id(route: APIRoute) -> str:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Routes that query run in worker threads (a slow query must not hold up the event
-    # loop); few threads, since on SQLite they mostly compete for the GIL (measured: 4
-    # serve 35% more card queries a second than anyio's default 40; PostgreSQL: no change).
+    # loop; on SQLite, app.api.deps.ReadRoute runs the bounded reads on the loop); few
+    # threads, since they mostly compete for the GIL (measured: 4 serve 35% more card
+    # queries a second than anyio's default 40; PostgreSQL: no change).
     limiter = anyio.to_thread.current_default_thread_limiter()
     limiter.total_tokens = get_settings().worker_threads
     yield

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import hedges
-from app.api.deps import PageDep, ReadSessionDep
+from app.api.deps import PageDep, ReadRoute, ReadSessionDep
 from app.enums import DocumentKind
 from app.errors import BadParameter, problem_responses
 from app.exports import EXPORT_RESPONSES, FormatDep
@@ -24,10 +24,10 @@ from app.schemas.read import (
     SourceDetail,
 )
 
-countries = APIRouter(prefix="/v1/countries", tags=["countries"])
-sources = APIRouter(prefix="/v1/sources", tags=["sources"])
-documents = APIRouter(prefix="/v1/documents", tags=["documents"])
-vocabularies = APIRouter(prefix="/v1", tags=["vocabularies"])
+countries = APIRouter(prefix="/v1/countries", tags=["countries"], route_class=ReadRoute)
+sources = APIRouter(prefix="/v1/sources", tags=["sources"], route_class=ReadRoute)
+documents = APIRouter(prefix="/v1/documents", tags=["documents"], route_class=ReadRoute)
+vocabularies = APIRouter(prefix="/v1", tags=["vocabularies"], route_class=ReadRoute)
 
 ERRORS = problem_responses(400)
 ERRORS_404 = problem_responses(400, 404)

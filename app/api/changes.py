@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
-from app.api.deps import PageDep, ReadSessionDep
+from app.api.deps import PageDep, ReadRoute, ReadSessionDep
 from app.errors import problem_responses
 from app.exports import EXPORT_RESPONSES, FormatDep
 from app.filters import parse_timestamp
@@ -13,7 +13,7 @@ from app.queries import changes as queries
 from app.responder import Listing, page_response, respond
 from app.schemas.read import Change, Release
 
-router = APIRouter(tags=["changes"])
+router = APIRouter(tags=["changes"], route_class=ReadRoute)
 
 ResourceType = Literal["source", "document", "estimate", "citation"]
 

@@ -8,13 +8,13 @@ from starlette.responses import Response
 
 from app import citations, cite_styles
 from app.api.catalog import DocumentId
-from app.api.deps import EstimateId, EstimateReadSessionDep, ReadSessionDep
+from app.api.deps import EstimateId, EstimateReadSessionDep, ReadRoute, ReadSessionDep
 from app.cite_styles import CiteStyle
 from app.errors import BadParameter, problem_responses
 from app.queries import cite as queries
 from app.responder import representation_response, version_of
 
-router = APIRouter(tags=["citing"])
+router = APIRouter(tags=["citing"], route_class=ReadRoute)
 
 StyleQuery = Annotated[CiteStyle, Query(description=cite_styles.STYLE_MEANS)]
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.api.deps import EstimateId, EstimateReadSessionDep, PageDep, ReadSessionDep
+from app.api.deps import EstimateId, EstimateReadSessionDep, PageDep, ReadRoute, ReadSessionDep
 from app.db import one_snapshot
 from app.enums import EstimateStatus
 from app.errors import BadParameter, problem_responses
@@ -36,7 +36,7 @@ from app.responder import (
 )
 from app.schemas.read import EstimateDetail, EstimateSummary
 
-router = APIRouter(prefix="/v1/estimates", tags=["estimates"])
+router = APIRouter(prefix="/v1/estimates", tags=["estimates"], route_class=ReadRoute)
 
 Ids = list[str] | None
 
